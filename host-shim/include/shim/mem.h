@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Emulated physical memory: one DRAM range (QEMU virt puts it at
+ * 0x8000_0000); every other physical address is a hole that faults, as an
+ * unimplemented MMIO region does. Writes are tracked per 4 KiB page so a
+ * world can be reset to a snapshot by copying back only the pages written
+ * since (DESIGN.md section 4).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHIM_PAGE_SIZE 4096u
+#define SHIM_DRAM_BASE UINT64_C(0x80000000)
+
+struct shim_mem {
+	uint64_t base;
+	uint64_t size;
+	size_t pages;
+	uint8_t *dram;	 /* the memory itself (lazily zero-filled mapping) */
+	uint8_t *snap;	 /* snapshot contents; NULL until the first snapshot */
+	uint64_t *dirty; /* bitmap: written since the snapshot (or creation) */
+	uint32_t *dirty_list;
+	size_t dirty_count;
+	uint64_t *pinned; /* bitmap: mapped writable before the snapshot */
+	uint32_t *pinned_list;
+	size_t pinned_count;
+	uint64_t *touched; /* bitmap: written at any time since creation */
+	uint64_t resets;
+};
+
+/**
+ * Creates @size bytes of DRAM at @base (both 4 KiB aligned, size > 0, no
+ * wrap). Returns false (nothing allocated) on a bad argument or when memory
+ * cannot be reserved.
+ */
+bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size);
+
+/** Releases everything shim_mem_init reserved. */
+void shim_mem_fini(struct shim_mem *mem);
+
+/** True when [@pa, @pa + @len) lies entirely in DRAM (len 0: @pa in DRAM). */
+bool shim_mem_is_dram(const struct shim_mem *mem, uint64_t pa, uint64_t len);
+
+/** Copies DRAM out; false (nothing copied) when the range is not all DRAM. */
+bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t len);
+
+/** Copies into DRAM and marks the pages written; false when not all DRAM. */
+bool shim_mem_write(struct shim_mem *mem, uint64_t pa, const void *src, size_t len);
+
+/**
+ * Direct pointer into DRAM for [@pa, @pa + @len), or NULL when the range is
+ * not all DRAM. With @write the pages are marked written now; a pointer
+ * taken with @write before a snapshot pins its pages: they are restored on
+ * every reset, since writes through it cannot be seen.
+ */
+uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write);
+
+/** Marks the pages of [@pa, @pa + @len) written (after a write through a pointer). */
+void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len);
+
+/** Remembers the current contents as the state shim_mem_reset returns to. */
+bool shim_mem_snapshot(struct shim_mem *mem);
+
+/** Restores the pages written since the snapshot, and the pinned pages. */
+void shim_mem_reset(struct shim_mem *mem);
+
+/** Pages written since the snapshot (or since creation). */
+size_t shim_mem_dirty_pages(const struct shim_mem *mem);

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * hal.h implemented over an emulated world (the firmware's counterpart is
+ * firmware/arch/riscv/hal.c). The monitor's M-mode accesses are checked the
+ * way hardware checks them: PMP with privilege M (locked entries and Smepmp
+ * bind M too), then DRAM presence. Faults can be injected by the world's
+ * fault plan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "covemon/hal.h"
+#include "shim/world.h"
+
+/* The bound world, or a panic: the monitor ran without a machine. */
+static struct shim_world *world(void)
+{
+	struct shim_world *w = shim_hal_world();
+
+	if (!w) {
+		hal_panic("shim HAL used with no world bound (shim_hal_bind)");
+	}
+	return w;
+}
+
+static struct shim_hart *hart_of(hart_t hart)
+{
+	struct shim_world *w = world();
+
+	if (hart >= w->cfg.harts) {
+		hal_panic("HAL call for a hart the world does not have");
+	}
+	return &w->hart[hart];
+}
+
+/* ---------------------------------------------------------------- PMP --- */
+
+mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
+{
+	struct shim_hart *h = hart_of(hart);
+	struct shim_pmp *pmp = &h->pmp;
+	mon_err_t err = MON_OK;
+
+	if (layout->count > pmp->count) {
+		return MON_ERR_DENIED_LOCKED;
+	}
+	/* Address before configuration: a lock in cfg would freeze the address. */
+	for (unsigned int i = 0; i < pmp->count; i++) {
+		uint64_t addr = i < layout->count ? layout->entry[i].addr : 0;
+		uint8_t cfg = i < layout->count ? layout->entry[i].cfg : 0;
+		(void)shim_pmp_write_addr(pmp, i, addr);
+		(void)shim_pmp_write_cfg(pmp, i, cfg);
+	}
+	if (layout->mseccfg || pmp->smepmp) {
+		if (!shim_pmp_write_mseccfg(pmp, layout->mseccfg) && layout->mseccfg) {
+			err = MON_ERR_DENIED_LOCKED;
+		}
+	}
+	/* Read back: a locked entry (or WARL) that kept another value is an error. */
+	for (unsigned int i = 0; i < pmp->count; i++) {
+		uint64_t want_addr = i < layout->count ? layout->entry[i].addr : 0;
+		uint8_t want_cfg = i < layout->count ? layout->entry[i].cfg : 0;
+		if (pmp->addr[i] != (want_addr & SHIM_PMP_ADDR_MASK) || pmp->cfg[i] != want_cfg) {
+			err = MON_ERR_DENIED_LOCKED;
+		}
+	}
+	if (pmp->smepmp && (pmp->mseccfg & layout->mseccfg) != layout->mseccfg) {
+		err = MON_ERR_DENIED_LOCKED;
+	}
+	/* A PMP change requires flushing cached translations (privileged spec). */
+	shim_tlb_fence_gvma(&h->tlb, false, 0, false, 0);
+	return err;
+}
+
+unsigned int hal_pmp_count(hart_t hart)
+{
+	return hart_of(hart)->pmp.count;
+}
+
+/* ------------------------------------------------------------ memory --- */
+
+/* True when M-mode on @h may access every byte of [pa, pa + len). */
+static bool m_access_ok(const struct shim_hart *h, const struct shim_mem *mem, uint64_t pa,
+			size_t len, enum shim_access access)
+{
+	const struct shim_pmp *pmp = &h->pmp;
+	bool m_bound = pmp->smepmp && (pmp->mseccfg & (HAL_MSECCFG_MML | HAL_MSECCFG_MMWP));
+
+	if (!shim_mem_is_dram(mem, pa, len)) {
+		return false;
+	}
+	for (unsigned int i = 0; i < pmp->count && !m_bound; i++) {
+		m_bound = pmp->cfg[i] & HAL_PMP_L;
+	}
+	if (!m_bound) {
+		return true; /* no rule binds M-mode: every DRAM access succeeds */
+	}
+	/* As hardware would copy: naturally aligned pieces of at most 8 bytes. */
+	uint64_t at = pa;
+	uint64_t end = pa + len;
+	while (at < end) {
+		uint64_t piece = 8 - (at & 7);
+		if (piece > end - at) {
+			piece = end - at;
+		}
+		if (!shim_pmp_allows(pmp, at, piece, access, SHIM_PRIV_M)) {
+			return false;
+		}
+		at += piece;
+	}
+	return true;
+}
+
+mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len)
+{
+	struct shim_world *w = world();
+	struct shim_hart *h = hart_of(hart);
+
+	if (shim_world_fault(w, SHIM_FAULT_UNTRUSTED_READ)) {
+		return MON_ERR_FAULT;
+	}
+	if (len == 0) {
+		return MON_OK;
+	}
+	if (!m_access_ok(h, &w->mem, pa_addr(src), len, SHIM_ACCESS_READ)) {
+		return MON_ERR_FAULT;
+	}
+	return shim_mem_read(&w->mem, pa_addr(src), dst, len) ? MON_OK : MON_ERR_FAULT;
+}
+
+mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src, size_t len)
+{
+	struct shim_world *w = world();
+	struct shim_hart *h = hart_of(hart);
+
+	if (shim_world_fault(w, SHIM_FAULT_UNTRUSTED_WRITE)) {
+		return MON_ERR_FAULT;
+	}
+	if (len == 0) {
+		return MON_OK;
+	}
+	if (!m_access_ok(h, &w->mem, pa_addr(dst), len, SHIM_ACCESS_WRITE)) {
+		return MON_ERR_FAULT;
+	}
+	return shim_mem_write(&w->mem, pa_addr(dst), src, len) ? MON_OK : MON_ERR_FAULT;
+}
+
+void *hal_mon_map(paddr_t pa, size_t len)
+{
+	uint8_t *p = shim_mem_ptr(&world()->mem, pa_addr(pa), len, true);
+
+	if (!p) {
+		hal_panic("hal_mon_map of a range that is not RAM");
+	}
+	return p;
+}
+
+const void *hal_mon_map_ro(paddr_t pa, size_t len)
+{
+	const uint8_t *p = shim_mem_ptr(&world()->mem, pa_addr(pa), len, false);
+
+	if (!p) {
+		hal_panic("hal_mon_map_ro of a range that is not RAM");
+	}
+	return p;
+}
+
+/* ------------------------------------------------------------ fences --- */
+
+void hal_fence(hart_t self, hartmask_t targets, const struct hal_fence *fence)
+{
+	struct shim_world *w = world();
+
+	(void)hart_of(self);
+	for (unsigned int i = 0; i < w->cfg.harts; i++) {
+		struct shim_tlb *tlb = &w->hart[i].tlb;
+
+		if (!((targets >> i) & 1) || !w->hart[i].running) {
+			continue;
+		}
+		switch (fence->kind) {
+		case HAL_FENCE_GVMA_ALL: shim_tlb_fence_gvma(tlb, false, 0, false, 0); break;
+		case HAL_FENCE_GVMA_VMID:
+			shim_tlb_fence_gvma(tlb, true, fence->vmid, false, 0);
+			break;
+		case HAL_FENCE_GVMA_GPA: {
+			/*
+			 * One hfence.gvma per 4 KiB page, as the firmware does; past
+			 * HAL_FENCE_RANGE_MAX_PAGES both fall back to the whole VMID.
+			 */
+			uint64_t pages = (fence->size + MON_PAGE_SIZE - 1) / MON_PAGE_SIZE;
+			if (pages == 0 || pages > HAL_FENCE_RANGE_MAX_PAGES) {
+				shim_tlb_fence_gvma(tlb, true, fence->vmid, false, 0);
+				break;
+			}
+			for (uint64_t p = 0; p < pages; p++) {
+				shim_tlb_fence_gvma(tlb, true, fence->vmid, true,
+						    fence->addr + p * MON_PAGE_SIZE);
+			}
+			break;
+		}
+		case HAL_FENCE_VVMA_VMID:
+		case HAL_FENCE_I:
+			/* The shim caches neither VS-stage translations nor instructions. */
+			break;
+		}
+	}
+}
+
+/* ------------------------------------------------------ world switch --- */
+
+void hal_csr_load(hart_t hart, const struct hal_csr_image *img)
+{
+	struct shim_csrs *c = &hart_of(hart)->csr;
+
+	c->mstatus = img->mstatus;
+	c->mepc = img->mepc;
+	c->medeleg = img->medeleg;
+	c->mideleg = img->mideleg;
+	c->mie = img->mie;
+	c->mcounteren = img->mcounteren;
+	c->menvcfg = img->menvcfg;
+	c->stvec = img->stvec;
+	c->sscratch = img->sscratch;
+	c->sepc = img->sepc;
+	c->scause = img->scause;
+	c->stval = img->stval;
+	c->satp = img->satp;
+	c->scounteren = img->scounteren;
+	c->senvcfg = img->senvcfg;
+	c->stimecmp = img->stimecmp;
+	c->hstatus = img->hstatus;
+	c->hedeleg = img->hedeleg;
+	c->hideleg = img->hideleg;
+	c->hvip = img->hvip;
+	c->hcounteren = img->hcounteren;
+	c->hgeie = img->hgeie;
+	c->htval = img->htval;
+	c->htinst = img->htinst;
+	c->henvcfg = img->henvcfg;
+	c->htimedelta = img->htimedelta;
+	c->vsstatus = img->vsstatus;
+	c->vstvec = img->vstvec;
+	c->vsscratch = img->vsscratch;
+	c->vsepc = img->vsepc;
+	c->vscause = img->vscause;
+	c->vstval = img->vstval;
+	c->vsatp = img->vsatp;
+	c->vstimecmp = img->vstimecmp;
+	/* hgatp goes through its WARL rules, as csrw would. */
+	(void)shim_csr_write(hart_of(hart), SHIM_CSR_HGATP, img->hgatp);
+	shim_world_update_timers(world());
+}
+
+void hal_csr_save(hart_t hart, struct hal_csr_image *img)
+{
+	const struct shim_csrs *c = &hart_of(hart)->csr;
+
+	memset(img, 0, sizeof(*img));
+	img->mstatus = c->mstatus;
+	img->mepc = c->mepc;
+	img->medeleg = c->medeleg;
+	img->mideleg = c->mideleg;
+	img->mie = c->mie;
+	img->mcounteren = c->mcounteren;
+	img->menvcfg = c->menvcfg;
+	img->stvec = c->stvec;
+	img->sscratch = c->sscratch;
+	img->sepc = c->sepc;
+	img->scause = c->scause;
+	img->stval = c->stval;
+	img->satp = c->satp;
+	img->scounteren = c->scounteren;
+	img->senvcfg = c->senvcfg;
+	img->stimecmp = c->stimecmp;
+	img->hstatus = c->hstatus;
+	img->hedeleg = c->hedeleg;
+	img->hideleg = c->hideleg;
+	img->hvip = c->hvip;
+	img->hcounteren = c->hcounteren;
+	img->hgeie = c->hgeie;
+	img->htval = c->htval;
+	img->htinst = c->htinst;
+	img->hgatp = c->hgatp;
+	img->henvcfg = c->henvcfg;
+	img->htimedelta = c->htimedelta;
+	img->vsstatus = c->vsstatus;
+	img->vstvec = c->vstvec;
+	img->vsscratch = c->vsscratch;
+	img->vsepc = c->vsepc;
+	img->vscause = c->vscause;
+	img->vstval = c->vstval;
+	img->vsatp = c->vsatp;
+	img->vstimecmp = c->vstimecmp;
+	img->fp_valid = 0; /* the shim's harts have no F/D */
+}
+
+/* ------------------------------------------------- interrupts, time --- */
+
+void hal_ipi_send(hart_t self, hart_t target)
+{
+	(void)hart_of(self);
+	(void)hart_of(target);
+	shim_world_send_ipi(world(), target);
+}
+
+void hal_ipi_clear(hart_t hart)
+{
+	(void)hart_of(hart);
+	shim_world_set_irq(world(), hart, SHIM_IRQ_MSI, false);
+}
+
+uint64_t hal_time_now(void)
+{
+	return world()->mtime;
+}
+
+void hal_timer_set(hart_t hart, uint64_t deadline)
+{
+	hart_of(hart)->csr.mtimecmp = deadline;
+	shim_world_update_timers(world());
+}
+
+/* ------------------------------------------------------------- misc --- */
+
+mon_err_t hal_entropy(void *buf, size_t len)
+{
+	struct shim_world *w = world();
+	uint8_t *out = buf;
+
+	if (shim_world_fault(w, SHIM_FAULT_ENTROPY)) {
+		return MON_ERR_FAILED;
+	}
+	/* Deterministic (xorshift64*): fuzz runs must replay exactly. */
+	for (size_t i = 0; i < len; i++) {
+		uint64_t x = w->entropy_state;
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		w->entropy_state = x;
+		out[i] = (uint8_t)((x * UINT64_C(0x2545F4914F6CDD1D)) >> 56);
+	}
+	return MON_OK;
+}
+
+bool hal_alloc_should_fail(hart_t hart)
+{
+	(void)hart_of(hart);
+	return shim_world_fault(world(), SHIM_FAULT_ALLOC);
+}
+
+void hal_console_write(const char *s, size_t len)
+{
+	struct shim_world *w = world();
+	size_t room = SHIM_CONSOLE_SIZE - w->console_len;
+	size_t n = len < room ? len : room;
+
+	memcpy(w->console + w->console_len, s, n);
+	w->console_len += n;
+	if (getenv("COVEMON_SHIM_CONSOLE")) {
+		fwrite(s, 1, len, stderr);
+	}
+}
+
+_Noreturn void hal_panic(const char *msg)
+{
+	fprintf(stderr, "covemon: monitor panic: %s\n", msg);
+	fflush(stderr);
+	abort();
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Emulated DRAM with page-granular write tracking.
+ *
+ * DRAM and the snapshot are anonymous mappings, so untouched pages cost
+ * nothing and read as zero. A snapshot copies only pages ever written; a
+ * reset copies back only pages written since the snapshot plus the pinned
+ * ones (written through long-lived pointers that the shim cannot watch).
+ */
+#include "shim/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static bool bit_test(const uint64_t *map, size_t i)
+{
+	return (map[i / 64] >> (i % 64)) & 1;
+}
+
+static void bit_set(uint64_t *map, size_t i)
+{
+	map[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static void bit_clear(uint64_t *map, size_t i)
+{
+	map[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+static void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
+{
+	uint64_t end;
+
+	memset(mem, 0, sizeof(*mem));
+	if (size == 0 || (base | size) % SHIM_PAGE_SIZE != 0 ||
+	    __builtin_add_overflow(base, size, &end) || size / SHIM_PAGE_SIZE > UINT32_MAX) {
+		return false;
+	}
+	mem->base = base;
+	mem->size = size;
+	mem->pages = (size_t)(size / SHIM_PAGE_SIZE);
+	size_t words = (mem->pages + 63) / 64;
+
+	mem->dram = map_anon((size_t)size);
+	mem->dirty = calloc(words, sizeof(uint64_t));
+	mem->pinned = calloc(words, sizeof(uint64_t));
+	mem->touched = calloc(words, sizeof(uint64_t));
+	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
+	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
+	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->dirty_list ||
+	    !mem->pinned_list) {
+		shim_mem_fini(mem);
+		return false;
+	}
+	return true;
+}
+
+void shim_mem_fini(struct shim_mem *mem)
+{
+	if (mem->dram) {
+		munmap(mem->dram, (size_t)mem->size);
+	}
+	if (mem->snap) {
+		munmap(mem->snap, (size_t)mem->size);
+	}
+	free(mem->dirty);
+	free(mem->pinned);
+	free(mem->touched);
+	free(mem->dirty_list);
+	free(mem->pinned_list);
+	memset(mem, 0, sizeof(*mem));
+}
+
+bool shim_mem_is_dram(const struct shim_mem *mem, uint64_t pa, uint64_t len)
+{
+	if (pa < mem->base) {
+		return false;
+	}
+	uint64_t off = pa - mem->base;
+
+	if (off >= mem->size) {
+		return false;
+	}
+	return len <= mem->size - off;
+}
+
+void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
+{
+	if (len == 0 || !shim_mem_is_dram(mem, pa, len)) {
+		return;
+	}
+	size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
+	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
+
+	for (size_t p = first; p <= last; p++) {
+		if (!bit_test(mem->dirty, p)) {
+			bit_set(mem->dirty, p);
+			mem->dirty_list[mem->dirty_count++] = (uint32_t)p;
+		}
+		bit_set(mem->touched, p);
+	}
+}
+
+bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t len)
+{
+	if (!shim_mem_is_dram(mem, pa, len)) {
+		return false;
+	}
+	memcpy(dst, mem->dram + (pa - mem->base), len);
+	return true;
+}
+
+bool shim_mem_write(struct shim_mem *mem, uint64_t pa, const void *src, size_t len)
+{
+	if (!shim_mem_is_dram(mem, pa, len)) {
+		return false;
+	}
+	shim_mem_mark_written(mem, pa, len);
+	memcpy(mem->dram + (pa - mem->base), src, len);
+	return true;
+}
+
+uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write)
+{
+	if (!shim_mem_is_dram(mem, pa, len)) {
+		return NULL;
+	}
+	if (write && len) {
+		shim_mem_mark_written(mem, pa, len);
+		/* Until the next snapshot, a writable pointer may be kept: pin its pages. */
+		size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
+		size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
+		if (!mem->snap) {
+			for (size_t p = first; p <= last; p++) {
+				if (!bit_test(mem->pinned, p)) {
+					bit_set(mem->pinned, p);
+					mem->pinned_list[mem->pinned_count++] = (uint32_t)p;
+				}
+			}
+		}
+	}
+	return mem->dram + (pa - mem->base);
+}
+
+bool shim_mem_snapshot(struct shim_mem *mem)
+{
+	if (!mem->snap) {
+		mem->snap = map_anon((size_t)mem->size);
+		if (!mem->snap) {
+			return false;
+		}
+	}
+	/* Pages never written are zero in both mappings: copy only the others. */
+	for (size_t w = 0; w < (mem->pages + 63) / 64; w++) {
+		uint64_t bits = mem->touched[w];
+		while (bits) {
+			size_t p = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			memcpy(mem->snap + p * SHIM_PAGE_SIZE, mem->dram + p * SHIM_PAGE_SIZE,
+			       SHIM_PAGE_SIZE);
+		}
+	}
+	for (size_t i = 0; i < mem->dirty_count; i++) {
+		bit_clear(mem->dirty, mem->dirty_list[i]);
+	}
+	mem->dirty_count = 0;
+	return true;
+}
+
+static void mem_restore_page(struct shim_mem *mem, size_t p)
+{
+	size_t off = p * SHIM_PAGE_SIZE;
+
+	if (mem->snap) {
+		memcpy(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE);
+	} else {
+		memset(mem->dram + off, 0, SHIM_PAGE_SIZE);
+	}
+}
+
+void shim_mem_reset(struct shim_mem *mem)
+{
+	for (size_t i = 0; i < mem->dirty_count; i++) {
+		size_t p = mem->dirty_list[i];
+		if (!bit_test(mem->pinned, p)) {
+			mem_restore_page(mem, p); /* pinned pages are restored below */
+		}
+		bit_clear(mem->dirty, p);
+	}
+	mem->dirty_count = 0;
+	for (size_t i = 0; i < mem->pinned_count; i++) {
+		mem_restore_page(mem, mem->pinned_list[i]);
+	}
+	mem->resets++;
+}
+
+size_t shim_mem_dirty_pages(const struct shim_mem *mem)
+{
+	return mem->dirty_count;
+}
