@@ -214,8 +214,6 @@ void hal_csr_load(hart_t hart, const struct hal_csr_image *img)
 {
 	struct shim_csrs *c = &hart_of(hart)->csr;
 
-	c->mstatus = img->mstatus;
-	c->mepc = img->mepc;
 	c->medeleg = img->medeleg;
 	c->mideleg = img->mideleg;
 	c->mie = img->mie;
@@ -258,8 +256,6 @@ void hal_csr_save(hart_t hart, struct hal_csr_image *img)
 	const struct shim_csrs *c = &hart_of(hart)->csr;
 
 	memset(img, 0, sizeof(*img));
-	img->mstatus = c->mstatus;
-	img->mepc = c->mepc;
 	img->medeleg = c->medeleg;
 	img->mideleg = c->mideleg;
 	img->mie = c->mie;

@@ -49,16 +49,16 @@
 
 /* PTE bits 63:54: N (Svnapot), PBMT (Svpbmt) and reserved bits ([SV39]). */
 #define MMU_PTE_RESERVED (~UINT64_C(0) << 54)
-#define MMU_PTE_SIZE 8u
-#define MMU_PAGE_SHIFT 12u
-#define MMU_PAGE_SIZE (UINT64_C(1) << MMU_PAGE_SHIFT)
-#define MMU_VPN_BITS 9u
-#define MMU_ROOT_BITS 9u    /* 512-entry root of Sv39/Sv48/Sv57 */
-#define MMU_ROOT_X4_BITS 11u /* 2048-entry (16 KiB) root of the x4 schemes ([GPAT]) */
-#define MMU_VMID_MASK 0x3FFFu /* hgatp.VMID, bits 57:44 */
+#define MMU_PTE_SIZE	 8u
+#define MMU_PAGE_SHIFT	 12u
+#define MMU_PAGE_SIZE	 (UINT64_C(1) << MMU_PAGE_SHIFT)
+#define MMU_VPN_BITS	 9u
+#define MMU_ROOT_BITS	 9u	 /* 512-entry root of Sv39/Sv48/Sv57 */
+#define MMU_ROOT_X4_BITS 11u	 /* 2048-entry (16 KiB) root of the x4 schemes ([GPAT]) */
+#define MMU_VMID_MASK	 0x3FFFu /* hgatp.VMID, bits 57:44 */
 
 /* [TINST]: 64-bit read / write for VS-stage address translation (RV64). */
-#define MMU_TINST_PTE_READ UINT64_C(0x00003000)
+#define MMU_TINST_PTE_READ  UINT64_C(0x00003000)
 #define MMU_TINST_PTE_WRITE UINT64_C(0x00003020)
 
 /*
@@ -97,7 +97,7 @@ struct mmu_fault {
 
 /* Geometry of a translation scheme. */
 struct mmu_scheme {
-	unsigned int levels;    /* LEVELS: 3 (Sv39), 4 (Sv48), 5 (Sv57) */
+	unsigned int levels;	/* LEVELS: 3 (Sv39), 4 (Sv48), 5 (Sv57) */
 	unsigned int root_bits; /* VPN bits indexing the root table */
 };
 
@@ -132,29 +132,19 @@ static struct mmu_fault mmu_fault_of(enum mmu_status status)
 static unsigned int mmu_access_index(enum shim_access access)
 {
 	switch (access) {
-	case SHIM_ACCESS_EXEC:
-		return 0;
-	case SHIM_ACCESS_READ:
-		return 1;
-	default:
-		return 2;
+	case SHIM_ACCESS_EXEC: return 0;
+	case SHIM_ACCESS_READ: return 1;
+	default: return 2;
 	}
 }
 
 static bool mmu_scheme_of(uint64_t atp, unsigned int root_bits, struct mmu_scheme *s)
 {
 	switch (atp >> SHIM_ATP_MODE_SHIFT) {
-	case SHIM_ATP_MODE_SV39:
-		s->levels = 3;
-		break;
-	case SHIM_ATP_MODE_SV48:
-		s->levels = 4;
-		break;
-	case SHIM_ATP_MODE_SV57:
-		s->levels = 5;
-		break;
-	default:
-		return false;
+	case SHIM_ATP_MODE_SV39: s->levels = 3; break;
+	case SHIM_ATP_MODE_SV48: s->levels = 4; break;
+	case SHIM_ATP_MODE_SV57: s->levels = 5; break;
+	default: return false;
 	}
 	s->root_bits = root_bits;
 	return true;
@@ -234,12 +224,9 @@ static bool mmu_leaf_allows(uint64_t pte, const struct mmu_perm *p)
 		}
 	}
 	switch (p->access) {
-	case SHIM_ACCESS_READ:
-		return (pte & SHIM_PTE_R) || (p->mxr && (pte & SHIM_PTE_X));
-	case SHIM_ACCESS_WRITE:
-		return (pte & SHIM_PTE_W) != 0;
-	case SHIM_ACCESS_EXEC:
-		return (pte & SHIM_PTE_X) != 0;
+	case SHIM_ACCESS_READ: return (pte & SHIM_PTE_R) || (p->mxr && (pte & SHIM_PTE_X));
+	case SHIM_ACCESS_WRITE: return (pte & SHIM_PTE_W) != 0;
+	case SHIM_ACCESS_EXEC: return (pte & SHIM_PTE_X) != 0;
 	}
 	return false;
 }
@@ -338,15 +325,13 @@ static enum mmu_status mmu_walk_phys(const struct shim_mem *mem, const struct sh
 			return MMU_ACCESS_FAULT;
 		}
 		switch (mmu_pte_step(pte, level)) {
-		case MMU_STEP_FAULT:
-			return MMU_PAGE_FAULT;
+		case MMU_STEP_FAULT: return MMU_PAGE_FAULT;
 		case MMU_STEP_NEXT:
 			/* mmu_pte_step never continues below level 0. */
 			table = mmu_pte_target(pte);
 			level--;
 			continue;
-		case MMU_STEP_LEAF:
-			break;
+		case MMU_STEP_LEAF: break;
 		}
 		leaf->pte = pte;
 		leaf->pte_addr = pte_addr;
@@ -388,7 +373,7 @@ static enum mmu_status mmu_gstage(struct shim_mem *mem, struct shim_hart *hart, 
 	 * in memory (after [VATP]: "The address-translation cache cannot be used
 	 * in step 9"), so a store to a clean cached page walks again.
 	 */
-	if (e && false && !(perm->access == SHIM_ACCESS_WRITE && !(e->pte & SHIM_PTE_D))) {
+	if (e && !(perm->access == SHIM_ACCESS_WRITE && !(e->pte & SHIM_PTE_D))) {
 		if (!mmu_leaf_allows(e->pte, perm)) {
 			return MMU_GUEST_PAGE_FAULT;
 		}
@@ -398,12 +383,9 @@ static enum mmu_status mmu_gstage(struct shim_mem *mem, struct shim_hart *hart, 
 	}
 	/* Table reads and A/D updates are implicit S-level accesses for PMP. */
 	switch (mmu_walk_phys(mem, &hart->pmp, &s, mmu_gstage_root(hgatp), gpa, &leaf)) {
-	case MMU_OK:
-		break;
-	case MMU_ACCESS_FAULT:
-		return MMU_ACCESS_FAULT;
-	default:
-		return MMU_GUEST_PAGE_FAULT;
+	case MMU_OK: break;
+	case MMU_ACCESS_FAULT: return MMU_ACCESS_FAULT;
+	default: return MMU_GUEST_PAGE_FAULT;
 	}
 	if (!mmu_leaf_allows(leaf.pte, perm)) {
 		return MMU_GUEST_PAGE_FAULT;
@@ -499,14 +481,12 @@ static struct mmu_fault mmu_vsstage(struct shim_mem *mem, struct shim_hart *hart
 			return mmu_fault_of(MMU_ACCESS_FAULT);
 		}
 		switch (mmu_pte_step(pte, level)) {
-		case MMU_STEP_FAULT:
-			return mmu_fault_of(MMU_PAGE_FAULT);
+		case MMU_STEP_FAULT: return mmu_fault_of(MMU_PAGE_FAULT);
 		case MMU_STEP_NEXT:
 			table = mmu_pte_target(pte);
 			level--;
 			continue;
-		case MMU_STEP_LEAF:
-			break;
+		case MMU_STEP_LEAF: break;
 		}
 		if (!mmu_leaf_allows(pte, &perm)) {
 			return mmu_fault_of(MMU_PAGE_FAULT);
@@ -602,12 +582,8 @@ static struct shim_xlate mmu_translate_part(struct shim_mem *mem, struct shim_ha
 		}
 		break;
 	case SHIM_MODE_VS:
-	case SHIM_MODE_VU:
-		f = mmu_translate_virt(mem, hart, addr, access, &pa, &from_tlb);
-		break;
-	default:
-		f = mmu_fault_of(MMU_ACCESS_FAULT);
-		break;
+	case SHIM_MODE_VU: f = mmu_translate_virt(mem, hart, addr, access, &pa, &from_tlb); break;
+	default: f = mmu_fault_of(MMU_ACCESS_FAULT); break;
 	}
 	/* The final access: DRAM (PMA) and PMP with the mode's privilege ([2ST]). */
 	if (f.status == MMU_OK &&

@@ -36,6 +36,15 @@ bool shim_pmp_write_cfg(struct shim_pmp *pmp, unsigned int i, uint8_t cfg)
 	}
 	cfg &= PMP_CFG_WRITABLE;
 	/*
+	 * R=0, W=1 is reserved unless Smepmp MML gives it a meaning; the shim
+	 * legalises it to no read/write access (X kept), the WARL choice QEMU
+	 * makes. The fidelity payload of the firmware checks this against QEMU.
+	 */
+	if ((cfg & (HAL_PMP_R | HAL_PMP_W)) == HAL_PMP_W &&
+	    !(pmp->smepmp && (pmp->mseccfg & HAL_MSECCFG_MML))) {
+		cfg &= (uint8_t) ~(HAL_PMP_R | HAL_PMP_W);
+	}
+	/*
 	 * Smepmp: with MML set and RLB clear, adding a locked rule with
 	 * executable privileges (M-only X or R-X, or a locked shared code region
 	 * -W- or -WX) is ignored (smepmp.adoc, mseccfg.MML rules).
@@ -99,7 +108,8 @@ bool shim_pmp_entry_range(const struct shim_pmp *pmp, unsigned int i, u128 *lo, 
 	if (i >= pmp->count) {
 		return false;
 	}
-	uint64_t a = pmp->addr[i];
+	/* Mask again: the struct is public and a fuzzer may write it directly. */
+	uint64_t a = pmp->addr[i] & SHIM_PMP_ADDR_MASK;
 
 	switch (pmp->cfg[i] & HAL_PMP_A_MASK) {
 	case HAL_PMP_A_TOR:

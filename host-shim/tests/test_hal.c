@@ -215,7 +215,7 @@ TEST(hal_csr, image_round_trips_through_the_hart)
 	in.hstatus = SHIM_HSTATUS_SPV;
 	in.hgatp = (UINT64_C(9) << 60) | (UINT64_C(7) << 44) | 0x80100;
 	in.htimedelta = 99;
-	in.mepc = 0x1000;
+	in.medeleg = 0xb1ff;
 	hal_csr_load(0, &in);
 	EXPECT_EQ(w->hart[0].csr.vsatp, in.vsatp);
 	hal_csr_save(0, &out);

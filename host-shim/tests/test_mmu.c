@@ -19,34 +19,34 @@
 #include "shim/tlb.h"
 #include "test.h"
 
-#define DRAM_SIZE (UINT64_C(64) << 20)
-#define TABLE_AREA (SHIM_DRAM_BASE + (UINT64_C(32) << 20))
-#define PA_DATA (SHIM_DRAM_BASE + UINT64_C(0x200000)) /* 2 MiB aligned */
-#define GPA_DATA UINT64_C(0x40000000)                 /* 1 GiB aligned */
-#define GVA_DATA UINT64_C(0x1000000000)               /* canonical for Sv39 */
-#define VMID 5u
-#define OTHER_VMID 6u
-#define PMP_ALLOW_ALL 15u
+#define DRAM_SIZE	(UINT64_C(64) << 20)
+#define TABLE_AREA	(SHIM_DRAM_BASE + (UINT64_C(32) << 20))
+#define PA_DATA		(SHIM_DRAM_BASE + UINT64_C(0x200000)) /* 2 MiB aligned */
+#define GPA_DATA	UINT64_C(0x40000000)		      /* 1 GiB aligned */
+#define GVA_DATA	UINT64_C(0x1000000000)		      /* canonical for Sv39 */
+#define VMID		5u
+#define OTHER_VMID	6u
+#define PMP_ALLOW_ALL	15u
 
-#define KIB4 UINT64_C(0x1000)
-#define KIB16 UINT64_C(0x4000)
-#define MIB2 (UINT64_C(1) << 21)
-#define GIB1 (UINT64_C(1) << 30)
+#define KIB4		UINT64_C(0x1000)
+#define KIB16		UINT64_C(0x4000)
+#define MIB2		(UINT64_C(1) << 21)
+#define GIB1		(UINT64_C(1) << 30)
 
-#define G_RWXU (SHIM_PTE_R | SHIM_PTE_W | SHIM_PTE_X | SHIM_PTE_U)
-#define VS_RWX (SHIM_PTE_R | SHIM_PTE_W | SHIM_PTE_X)
+#define G_RWXU		(SHIM_PTE_R | SHIM_PTE_W | SHIM_PTE_X | SHIM_PTE_U)
+#define VS_RWX		(SHIM_PTE_R | SHIM_PTE_W | SHIM_PTE_X)
 
-#define TINST_PTE_READ 0x00003000u
+#define TINST_PTE_READ	0x00003000u
 #define TINST_PTE_WRITE 0x00003020u
-#define MSTATUS_MXR (UINT64_C(1) << 19)
-#define VSSTATUS_SUM (UINT64_C(1) << 18)
+#define MSTATUS_MXR	(UINT64_C(1) << 19)
+#define VSSTATUS_SUM	(UINT64_C(1) << 18)
 
 /* The machine under test; static so a failed ASSERT leaks nothing. */
 struct fixture {
 	struct shim_mem mem;
 	struct shim_hart hart;
 	uint64_t next_table; /* bump pointer for table pages */
-	uint64_t groot;      /* G-stage root (16 KiB) */
+	uint64_t groot;	     /* G-stage root (16 KiB) */
 	unsigned int glevels;
 	uint64_t vsroot; /* VS-stage root, a GPA identity-mapped by the G-stage */
 };
@@ -56,19 +56,16 @@ static struct fixture fx;
 static unsigned int levels_of(unsigned int mode)
 {
 	switch (mode) {
-	case SHIM_ATP_MODE_SV48:
-		return 4;
-	case SHIM_ATP_MODE_SV57:
-		return 5;
-	default:
-		return 3;
+	case SHIM_ATP_MODE_SV48: return 4;
+	case SHIM_ATP_MODE_SV57: return 5;
+	default: return 3;
 	}
 }
 
 static uint64_t atp_of(unsigned int mode, unsigned int vmid, uint64_t root)
 {
-	return ((uint64_t)mode << SHIM_ATP_MODE_SHIFT) |
-	       ((uint64_t)vmid << SHIM_HGATP_VMID_SHIFT) | (root >> 12);
+	return ((uint64_t)mode << SHIM_ATP_MODE_SHIFT) | ((uint64_t)vmid << SHIM_HGATP_VMID_SHIFT) |
+	       (root >> 12);
 }
 
 static uint64_t pte_get(uint64_t pa)
@@ -647,8 +644,8 @@ TEST(gstage_lookup, reports_leaf_address_pte_and_superpage_shift)
 
 	fx_setup(SHIM_ATP_MODE_SV48);
 	g_map(GPA_DATA, PA_DATA, 1, G_RWXU);
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&fx.mem, fx.hart.csr.hgatp, GPA_DATA + 0x1234, &pa,
-					   &pte, &shift));
+	ASSERT_TRUE(shim_mmu_gstage_lookup(&fx.mem, fx.hart.csr.hgatp, GPA_DATA + 0x1234, &pa, &pte,
+					   &shift));
 	EXPECT_EQ(pa, PA_DATA + 0x1234);
 	EXPECT_EQ(shift, 21);
 	EXPECT_EQ(pte, leaf_pte(PA_DATA, G_RWXU));
@@ -664,7 +661,8 @@ TEST(gstage_lookup, ignores_pmp_and_leaves_a_d_untouched)
 	uint64_t at = g_map(GPA_DATA, PA_DATA, 0, G_RWXU);
 
 	pmp_napot(0, fx.groot, KIB16, 0);
-	EXPECT_TRUE(shim_mmu_gstage_lookup(&fx.mem, fx.hart.csr.hgatp, GPA_DATA, &pa, &pte, &shift));
+	EXPECT_TRUE(
+		shim_mmu_gstage_lookup(&fx.mem, fx.hart.csr.hgatp, GPA_DATA, &pa, &pte, &shift));
 	EXPECT_FALSE(pte_get(at) & SHIM_PTE_A);
 }
 
@@ -778,6 +776,36 @@ TEST(vsstage, access_sets_a_and_d_in_the_vs_pte)
 
 	ASSERT_TRUE(store(GVA_DATA).ok);
 	EXPECT_EQ(pte_get(leaf) & (SHIM_PTE_A | SHIM_PTE_D), SHIM_PTE_A | SHIM_PTE_D);
+}
+
+/*
+ * Threat: a guest whose VS-stage leaf PTE is the very G-stage PTE that maps
+ * it (the G-stage tables leaked into guest memory). The walker's own G-stage
+ * D update changes the VS PTE between its read and its update; the walk
+ * must restart (step 9 of the translation algorithm) and finish.
+ */
+TEST(vsstage, a_d_update_restarts_when_the_walk_changed_the_pte)
+{
+	uint64_t alias_gpa = UINT64_C(0x50000000); /* level-0 index 0, like GVA_DATA */
+
+	fx_setup(SHIM_ATP_MODE_SV39);
+	vs_setup();
+	uint64_t at = g_map(alias_gpa, PA_DATA, 0, 0);
+	uint64_t gtable = at & ~(KIB4 - 1);
+
+	ASSERT_EQ(at, gtable); /* entry 0 of its table */
+	g_map(alias_gpa, gtable, 0, SHIM_PTE_R | SHIM_PTE_W | SHIM_PTE_U);
+	g_map(gtable, gtable, 0, G_RWXU);
+	uint64_t l1 = vs_table_alloc();
+
+	pte_put(fx.vsroot + ((GVA_DATA >> 30) & 0x1ff) * 8, table_pte(l1));
+	pte_put(l1 + ((GVA_DATA >> 21) & 0x1ff) * 8, table_pte(alias_gpa));
+	fx.hart.csr.vsstatus |= VSSTATUS_SUM; /* the G-stage PTE has U set */
+	struct shim_xlate x = store(GVA_DATA);
+
+	ASSERT_TRUE(x.ok);
+	EXPECT_EQ(x.pa, gtable);
+	EXPECT_EQ(pte_get(at) & (SHIM_PTE_A | SHIM_PTE_D), SHIM_PTE_A | SHIM_PTE_D);
 }
 
 TEST(vsstage, pmp_denial_of_a_vs_table_page_is_an_access_fault)

@@ -756,6 +756,16 @@ TEST(pmp, rlb_lets_a_locked_pmpaddr_be_rewritten)
 		    pmp.addr[0] == napot(0x2000, 0x1000));
 }
 
+TEST(pmp, rlb_lets_the_bottom_of_a_locked_tor_rule_be_rewritten)
+{
+	struct shim_pmp pmp = pmp_fresh(PMP_TEST_ENTRIES, true);
+
+	ASSERT_TRUE(shim_pmp_write_mseccfg(&pmp, HAL_MSECCFG_RLB));
+	pmp_set(&pmp, 0, HAL_PMP_A_OFF, pmpaddr_of(0x1000));
+	pmp_set(&pmp, 1, HAL_PMP_A_TOR | HAL_PMP_L | HAL_PMP_R, pmpaddr_of(0x2000));
+	EXPECT_TRUE(shim_pmp_write_addr(&pmp, 0, 0) && pmp.addr[0] == 0);
+}
+
 TEST(pmp, rlb_can_be_set_while_no_entry_is_locked)
 {
 	struct shim_pmp pmp = pmp_fresh(PMP_TEST_ENTRIES, true);
@@ -945,6 +955,18 @@ TEST(pmp, any_byte_allowed_reaches_the_last_byte_of_the_address_space)
 	EXPECT_EQ(witness, UINT64_MAX);
 }
 
+TEST(pmp, any_byte_allowed_keeps_the_part_of_an_overlong_range_below_2_pow_64)
+{
+	struct shim_pmp pmp = pmp_fresh(PMP_TEST_ENTRIES, false);
+	uint64_t witness = 0;
+
+	/* base + len is 2^64 + 0xfff: truncated, the range would look empty. */
+	pmp_set(&pmp, 0, HAL_PMP_A_NAPOT | HAL_PMP_R, napot(0x2000, 0x1000));
+	ASSERT_TRUE(shim_pmp_any_byte_allowed(&pmp, 0x1000, UINT64_MAX, SHIM_ACCESS_READ,
+					      SHIM_PRIV_S, &witness));
+	EXPECT_TRUE(witness >= 0x2000 && witness < 0x3000);
+}
+
 /* ------------------------------------------------- shim_pmp_entry_range --- */
 
 /* Bounds of entry @i truncated to 64 bits, or UINT64_MAX when it matches nothing. */
@@ -1014,4 +1036,29 @@ TEST(pmp, entry_range_is_empty_for_off_empty_tor_and_unimplemented_entries)
 	EXPECT_FALSE(shim_pmp_entry_range(&pmp, 0, &lo, &hi) ||
 		     shim_pmp_entry_range(&pmp, 1, &lo, &hi) ||
 		     shim_pmp_entry_range(&pmp, 4, &lo, &hi));
+}
+
+TEST(pmp, reserved_write_only_encoding_is_legalised_without_mml)
+{
+	struct shim_pmp pmp;
+
+	shim_pmp_reset(&pmp, 16, false);
+	ASSERT_TRUE(shim_pmp_write_addr(&pmp, 0, UINT64_MAX));
+	ASSERT_TRUE(shim_pmp_write_cfg(&pmp, 0, HAL_PMP_A_NAPOT | HAL_PMP_W | HAL_PMP_X));
+	EXPECT_EQ(pmp.cfg[0], HAL_PMP_A_NAPOT | HAL_PMP_X);
+	EXPECT_FALSE(shim_pmp_allows(&pmp, 0x80000000, 8, SHIM_ACCESS_WRITE, SHIM_PRIV_S));
+}
+
+TEST(pmp, entry_range_ignores_address_bits_above_55_written_directly)
+{
+	struct shim_pmp pmp;
+	unsigned __int128 lo;
+	unsigned __int128 hi;
+
+	shim_pmp_reset(&pmp, 16, false);
+	pmp.cfg[0] = HAL_PMP_A_NAPOT | HAL_PMP_R;
+	pmp.addr[0] = UINT64_MAX; /* bypassing the CSR write's mask */
+	ASSERT_TRUE(shim_pmp_entry_range(&pmp, 0, &lo, &hi));
+	EXPECT_EQ((uint64_t)lo, 0);
+	EXPECT_EQ((uint64_t)(hi >> 57), 1);
 }

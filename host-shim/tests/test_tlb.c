@@ -10,9 +10,9 @@
 
 #define PAGE_SHIFT 12u
 #define MEGA_SHIFT 21u
-#define GPA_A UINT64_C(0x40000000)
-#define HPA_A UINT64_C(0x80200000)
-#define PTE_RWXU UINT64_C(0xdf) /* V R W X U A D */
+#define GPA_A	   UINT64_C(0x40000000)
+#define HPA_A	   UINT64_C(0x80200000)
+#define PTE_RWXU   UINT64_C(0xdf) /* V R W X U A D */
 
 static struct shim_tlb fresh_tlb(void)
 {
@@ -63,7 +63,8 @@ TEST(tlb, superpage_entry_covers_its_whole_range)
 	/* Inserted through an address inside the megapage: the base is aligned down. */
 	shim_tlb_insert(&tlb, 1, GPA_A + 0x12345, HPA_A, MEGA_SHIFT, PTE_RWXU);
 	const struct shim_tlb_entry *first = shim_tlb_lookup(&tlb, 1, GPA_A);
-	const struct shim_tlb_entry *last = shim_tlb_lookup(&tlb, 1, GPA_A + (1u << MEGA_SHIFT) - 1);
+	const struct shim_tlb_entry *last =
+		shim_tlb_lookup(&tlb, 1, GPA_A + (1u << MEGA_SHIFT) - 1);
 
 	ASSERT_TRUE(first != NULL);
 	EXPECT_TRUE(first == last);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The error enum equals the SBI codes; address types round-trip. */
+#include "covemon/abi/cove.h"
+#include "covemon/abi/nacl.h"
+#include "covemon/abi/sbi.h"
 #include "covemon/err.h"
 #include "covemon/hal.h"
 #include "covemon/types.h"
@@ -53,4 +56,33 @@ TEST(hal, pmp_cfg_encodings_match_the_privileged_spec)
 	EXPECT_EQ(HAL_PMP_A_NA4, 2u << 3);
 	EXPECT_EQ(HAL_PMP_A_NAPOT, 3u << 3);
 	EXPECT_EQ(HAL_PMP_L, 0x80);
+}
+
+TEST(abi, error_constants_agree_with_mon_err)
+{
+	EXPECT_EQ(SBI_ERR_DENIED_LOCKED, MON_ERR_DENIED_LOCKED);
+	EXPECT_EQ(SBI_ERR_INVALID_ADDRESS, MON_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(COVE_ERR_AUTH, MON_ERR_AUTH);
+	EXPECT_EQ(COVE_ERR_OUT_OF_PTPAGES, MON_ERR_OUT_OF_PTPAGES);
+	EXPECT_EQ(COVE_ERR_OUT_OF_MEMORY, MON_ERR_OUT_OF_MEMORY);
+	EXPECT_EQ(COVE_ERR_BUSY, MON_ERR_BUSY);
+}
+
+TEST(abi, nacl_csr_slot_formula_matches_the_documented_offsets)
+{
+	/* reference/cove-abi.md section 5: slot = 0x1000 + 8 * ({csr[11:10], csr[7:0]}) */
+	EXPECT_EQ(nacl_csr_offset(NACL_CSR_HGATP), 0x1000 + 8 * 0x180);
+	EXPECT_EQ(nacl_csr_offset(NACL_CSR_HTVAL), 0x1000 + 8 * 0x143);
+	EXPECT_EQ(nacl_csr_offset(NACL_CSR_VSSTATUS), 0x1000 + 8 * 0x000);
+	EXPECT_EQ(nacl_csr_offset(NACL_CSR_VSATP), 0x1000 + 8 * 0x080);
+	/* every slot lies inside the 12 KiB area */
+	EXPECT_LT(nacl_csr_offset(0xFFF) + 8, NACL_SHMEM_SIZE + 1);
+}
+
+TEST(abi, cove_fid_fields_partition_a6)
+{
+	EXPECT_EQ(COVE_FID_MASK & COVE_FID_RESERVED_MASK, 0);
+	EXPECT_EQ(COVE_FID_RESERVED_MASK & COVE_FID_SDID_MASK, 0);
+	EXPECT_EQ(COVE_FID_MASK | COVE_FID_RESERVED_MASK | COVE_FID_SDID_MASK,
+		  UINT64_C(0xFFFFFFFF));
 }

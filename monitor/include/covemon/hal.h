@@ -141,12 +141,12 @@ void hal_fence(hart_t self, hartmask_t targets, const struct hal_fence *fence);
  * The CSR state of one execution context on a hart: the host (HS/U) or a
  * vCPU (VS/VU). The core builds and keeps these as data; the HAL moves them
  * into and out of the hart. Views (sstatus, sie, sip, hip, vsip, vsie) are not
- * listed: they are parts of the registers below.
+ * listed: they are parts of the registers below. mepc and mstatus are not
+ * here either: they belong to the trap frame, which the arch layer writes
+ * back last on the way out of the monitor (they decide where mret goes).
  */
 struct hal_csr_image {
 	/* Machine-level state that differs per context. */
-	uint64_t mstatus; /* MPP/MPV/SPP/SIE/SPIE/FS/SUM/MXR... of the context */
-	uint64_t mepc;
 	uint64_t medeleg;
 	uint64_t mideleg;
 	uint64_t mie;

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Freestanding helpers of the monitor core: memory operations, checked
+ * arithmetic on untrusted ranges, byte-order loads. No libc: the memory
+ * operations are compiler builtins (the firmware provides memcpy/memset/
+ * memmove/memcmp as GCC requires of a freestanding environment).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static inline void *mon_memcpy(void *dst, const void *src, size_t n)
+{
+	return __builtin_memcpy(dst, src, n);
+}
+
+static inline void *mon_memmove(void *dst, const void *src, size_t n)
+{
+	return __builtin_memmove(dst, src, n);
+}
+
+static inline void *mon_memset(void *dst, int c, size_t n)
+{
+	return __builtin_memset(dst, c, n);
+}
+
+static inline int mon_memcmp(const void *a, const void *b, size_t n)
+{
+	return __builtin_memcmp(a, b, n);
+}
+
+/** Compares in time that depends only on @n (for tags, keys, digests). */
+bool mon_memeq_ct(const void *a, const void *b, size_t n);
+
+/** Zeroes @n bytes in a way the compiler may not remove (keys, secrets). */
+void mon_memzero_explicit(void *p, size_t n);
+
+/**
+ * The end of [@base, @base + @len): false when the range wraps past 2^64
+ * (an untrusted range is rejected, never truncated). @len 0 gives @base.
+ */
+static inline bool mon_range_end(uint64_t base, uint64_t len, uint64_t *end)
+{
+	return !__builtin_add_overflow(base, len, end);
+}
+
+/** True when [a, a + alen) and [b, b + blen) share a byte (ranges must not wrap). */
+static inline bool mon_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/** True when [in, in + inlen) lies within [out, out + outlen) (ranges must not wrap). */
+static inline bool mon_range_within(uint64_t in, uint64_t inlen, uint64_t out, uint64_t outlen)
+{
+	return in >= out && inlen <= outlen && in - out <= outlen - inlen;
+}
+
+static inline bool mon_is_aligned(uint64_t v, uint64_t align)
+{
+	return (v & (align - 1)) == 0;
+}
+
+static inline uint32_t mon_load_be32(const void *p)
+{
+	const uint8_t *b = p;
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+static inline uint64_t mon_load_be64(const void *p)
+{
+	const uint8_t *b = p;
+	return ((uint64_t)mon_load_be32(b) << 32) | mon_load_be32(b + 4);
+}
+
+static inline void mon_store_be32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+static inline void mon_store_be64(void *p, uint64_t v)
+{
+	mon_store_be32(p, (uint32_t)(v >> 32));
+	mon_store_be32((uint8_t *)p + 4, (uint32_t)v);
+}
+
+static inline uint32_t mon_load_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
+	       ((uint32_t)b[3] << 24);
+}
+
+static inline uint64_t mon_load_le64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)mon_load_le32(b) | ((uint64_t)mon_load_le32(b + 4) << 32);
+}
+
+static inline void mon_store_le64(void *p, uint64_t v)
+{
+	uint8_t *b = p;
+	for (int i = 0; i < 8; i++) {
+		b[i] = (uint8_t)(v >> (8 * i));
+	}
+}
