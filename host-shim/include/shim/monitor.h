@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The monitor core running on an emulated world: what the firmware's arch
+ * layer does on real harts (boot the core, turn traps into mon_trap calls,
+ * restore the frame and mret), done for the shim. Tests, fuzz targets and
+ * attack scenarios act as the host or a guest through these functions.
+ */
+#pragma once
+
+#include "covemon/mon.h"
+#include "shim/world.h"
+
+/** Where the monitor lives in the world's DRAM. */
+struct shim_mon_config {
+	uint64_t image_size;	    /* monitor image at the DRAM base */
+	uint64_t data_size;	    /* monitor data right after the image */
+	uint64_t confidential_size; /* carved by the monitor from the top of DRAM */
+};
+
+/** Defaults: 256 KiB image, 256 KiB data, 8 MiB confidential memory. */
+void shim_mon_config_default(struct shim_mon_config *cfg);
+
+/**
+ * Binds @world to the HAL, describes it to the monitor (stores the platform
+ * in *@plat when not NULL), boots the monitor on hart 0, brings up every
+ * other hart and leaves them all in HS-mode as the host would be after the
+ * firmware handed over. Returns NULL with a reason in *@why on failure.
+ */
+struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
+			  struct mon_platform *plat, const char **why);
+
+/**
+ * Hands the trap @hart has just taken into M-mode to the monitor: builds the
+ * trap frame from the hart, calls mon_trap, writes the frame back, mret.
+ */
+enum mon_action shim_mon_deliver(struct shim_world *world, struct mon *mon, unsigned int hart);
+
+/** An SBI call's outcome as the caller sees it in a0/a1. */
+struct shim_sbiret {
+	bool reached_monitor; /* false: the ecall was delegated away from M */
+	int64_t error;
+	uint64_t value;
+};
+
+/**
+ * The software on @hart (the host in HS, or a guest in VS) executes ecall
+ * with a7 = @eid, a6 = @fid and a0..a5 = @args; the monitor handles it.
+ */
+struct shim_sbiret shim_mon_ecall(struct shim_world *world, struct mon *mon, unsigned int hart,
+				  uint64_t eid, uint64_t fid, const uint64_t args[6]);

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The arch layer of the shim: see shim/monitor.h. */
+#include "shim/monitor.h"
+
+#include <string.h>
+
+#define SHIM_PAGE_MASK (UINT64_C(SHIM_PAGE_SIZE) - 1)
+
+void shim_mon_config_default(struct shim_mon_config *cfg)
+{
+	cfg->image_size = UINT64_C(256) << 10;
+	cfg->data_size = UINT64_C(256) << 10;
+	cfg->confidential_size = UINT64_C(8) << 20;
+}
+
+struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
+			  struct mon_platform *plat_out, const char **why)
+{
+	struct mon_platform plat;
+	struct mon *mon = NULL;
+
+	memset(&plat, 0, sizeof(plat));
+	plat.dram[0].base = world->mem.base;
+	plat.dram[0].size = world->mem.size;
+	plat.dram_count = 1;
+	plat.image.base = world->mem.base;
+	plat.image.size = cfg->image_size;
+	plat.data.base = world->mem.base + cfg->image_size;
+	plat.data.size = cfg->data_size;
+	plat.confidential_size = cfg->confidential_size;
+	plat.harts = world->cfg.harts;
+	plat.pmp_count = world->cfg.pmp_entries;
+	plat.vmid_bits = world->cfg.vmid_bits;
+	plat.features = MON_FEAT_SSTC | (world->cfg.smepmp ? MON_FEAT_SMEPMP : 0);
+	if (plat_out) {
+		*plat_out = plat;
+	}
+	shim_hal_bind(world);
+	if (mon_boot(0, &plat, &mon) != MON_OK) {
+		*why = "mon_boot rejected the platform";
+		return NULL;
+	}
+	for (unsigned int h = 1; h < world->cfg.harts; h++) {
+		if (mon_hart_init(mon, h) != MON_OK) {
+			*why = "mon_hart_init failed";
+			return NULL;
+		}
+	}
+	/* The firmware hands every hart to the host in HS-mode. */
+	for (unsigned int h = 0; h < world->cfg.harts; h++) {
+		world->hart[h].mode = SHIM_MODE_HS;
+		world->hart[h].pc = world->mem.base + cfg->image_size + cfg->data_size;
+	}
+	return mon;
+}
+
+enum mon_action shim_mon_deliver(struct shim_world *world, struct mon *mon, unsigned int hart)
+{
+	struct shim_hart *h = &world->hart[hart];
+	struct mon_trap_frame frame;
+	enum mon_action action;
+
+	memcpy(frame.x, h->x, sizeof(frame.x));
+	frame.mepc = h->csr.mepc;
+	frame.mstatus = h->csr.mstatus;
+	frame.mcause = h->csr.mcause;
+	frame.mtval = h->csr.mtval;
+	frame.mtval2 = h->csr.mtval2;
+	frame.mtinst = h->csr.mtinst;
+	shim_hal_bind(world);
+	action = mon_trap(mon, hart, &frame);
+	/* As the firmware's trap exit: GPRs, then mepc and mstatus last, then mret. */
+	memcpy(h->x, frame.x, sizeof(h->x));
+	h->x[0] = 0;
+	h->csr.mepc = frame.mepc & ~UINT64_C(1);
+	(void)shim_csr_write(h, SHIM_CSR_MSTATUS, frame.mstatus);
+	shim_hart_mret(h);
+	return action;
+}
+
+struct shim_sbiret shim_mon_ecall(struct shim_world *world, struct mon *mon, unsigned int hart,
+				  uint64_t eid, uint64_t fid, const uint64_t args[6])
+{
+	struct shim_hart *h = &world->hart[hart];
+	struct shim_sbiret ret = { false, 0, 0 };
+
+	for (unsigned int i = 0; i < 6; i++) {
+		shim_hart_set_x(h, 10 + i, args ? args[i] : 0);
+	}
+	shim_hart_set_x(h, 16, fid);
+	shim_hart_set_x(h, 17, eid);
+	if (shim_world_ecall(world, hart) != SHIM_MODE_M) {
+		return ret;
+	}
+	(void)shim_mon_deliver(world, mon, hart);
+	ret.reached_monitor = true;
+	ret.error = (int64_t)h->x[10];
+	ret.value = h->x[11];
+	return ret;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The monitor core's entry points, called by the arch layer (firmware) or
+ * by the host shim. The core never switches worlds itself: a trap enters as
+ * mon_trap(), the core edits the trap frame (and, through the HAL, the CSR
+ * image of the hart), and the caller restores the frame and executes mret.
+ */
+#pragma once
+
+#include "covemon/err.h"
+#include "covemon/types.h"
+
+#define MON_MAX_REGIONS 8
+
+/** A physical address range [base, base + size). */
+struct mon_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* Platform features (mon_platform.features). */
+#define MON_FEAT_SSTC	(UINT64_C(1) << 0) /* stimecmp/vstimecmp */
+#define MON_FEAT_SMEPMP (UINT64_C(1) << 1) /* mseccfg MML/MMWP/RLB */
+#define MON_FEAT_FP	(UINT64_C(1) << 2) /* F and D: FP state is switched */
+
+/**
+ * What the platform layer knows when the monitor boots: from the device
+ * tree and the linker on the firmware, from the world config in the shim.
+ */
+struct mon_platform {
+	struct mon_region dram[MON_MAX_REGIONS];
+	unsigned int dram_count;
+	struct mon_region image; /* monitor code and read-only data */
+	struct mon_region data;	 /* monitor writable data: struct mon, page records */
+	struct mon_region reserved[MON_MAX_REGIONS]; /* firmware-reserved, never host memory */
+	unsigned int reserved_count;
+	uint64_t confidential_size; /* bytes of DRAM to carve as confidential memory */
+	unsigned int harts;	    /* 1..MON_MAX_HARTS */
+	unsigned int pmp_count;	    /* PMP entries every hart implements */
+	unsigned int vmid_bits;	    /* VMIDLEN */
+	uint64_t features;	    /* MON_FEAT_* */
+	uint64_t mvendorid;	    /* reported by Base (the hart's CSR values) */
+	uint64_t marchid;
+	uint64_t mimpid;
+};
+
+/** The monitor instance; lives in the platform's data region. */
+struct mon;
+
+/**
+ * State of a hart when it trapped into the monitor, as the arch layer saved
+ * it. mepc and mstatus are written back last, so the core chooses where
+ * mret returns to (and in which mode) by editing them.
+ */
+struct mon_trap_frame {
+	uint64_t x[32];
+	uint64_t mepc;
+	uint64_t mstatus;
+	uint64_t mcause;
+	uint64_t mtval;
+	uint64_t mtval2;
+	uint64_t mtinst;
+};
+
+/** What the caller of mon_trap does next (all return through mret). */
+enum mon_action {
+	MON_ACTION_RESUME,	 /* return to the context that trapped */
+	MON_ACTION_ENTER_VCPU,	 /* the frame now holds a vCPU: enter VS-mode */
+	MON_ACTION_EXIT_TO_HOST, /* the frame now holds the host: return to HS-mode */
+};
+
+/**
+ * Boots the monitor on @boot_hart: validates @plat, carves confidential
+ * memory, places the monitor's state in plat->data and stores the instance
+ * in *@out. Other harts then call mon_hart_init.
+ * Returns MON_OK, MON_ERR_INVALID_PARAM for an inconsistent platform
+ * (overlapping regions, no room for confidential memory, data region too
+ * small for the page records), MON_ERR_DENIED_LOCKED when the boot hart's
+ * PMP cannot be programmed.
+ */
+MON_WUR mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon **out);
+
+/**
+ * Brings @hart under the monitor: writes its full PMP for host context.
+ * Returns MON_OK, MON_ERR_INVALID_PARAM for a hart out of range,
+ * MON_ERR_DENIED_LOCKED when its PMP cannot be programmed (the hart must then
+ * not run the host).
+ */
+MON_WUR mon_err_t mon_hart_init(struct mon *mon, hart_t hart);
+
+/** Handles a trap taken into M-mode on @hart; edits @frame in place. */
+enum mon_action mon_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame);

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The physical memory map: what is DRAM, what the monitor owns, what is
+ * confidential, and therefore what is host memory. ACE counted its own
+ * firmware image as host memory (cove-abi.md section 6, flaw 2); here host
+ * memory is DRAM minus every region the monitor or the platform reserves.
+ */
+#include "core.h"
+#include "covemon/lib.h"
+
+static bool region_ok(const struct mon_region *r)
+{
+	uint64_t end;
+
+	return r->size && mon_is_aligned(r->base | r->size, MON_PAGE_SIZE) &&
+	       mon_range_end(r->base, r->size, &end);
+}
+
+static bool overlaps(const struct mon_region *a, const struct mon_region *b)
+{
+	return mon_ranges_overlap(a->base, a->size, b->base, b->size);
+}
+
+static bool inside_dram(const struct mon_platform *plat, const struct mon_region *r)
+{
+	for (unsigned int i = 0; i < plat->dram_count; i++) {
+		if (mon_range_within(r->base, r->size, plat->dram[i].base, plat->dram[i].size)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Regions confidential memory must avoid. */
+static bool blocked(const struct mon_platform *plat, const struct mon_region *r)
+{
+	if (overlaps(r, &plat->image) || overlaps(r, &plat->data)) {
+		return true;
+	}
+	for (unsigned int i = 0; i < plat->reserved_count; i++) {
+		if (overlaps(r, &plat->reserved[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Places confidential memory as high as possible in DRAM: candidate tops are
+ * the end of each DRAM region and the base of every blocking region inside
+ * it; the first candidate (highest first) whose range is free wins.
+ */
+static bool carve(const struct mon_platform *plat, uint64_t size, struct mon_region *out)
+{
+	bool found = false;
+
+	for (unsigned int d = 0; d < plat->dram_count; d++) {
+		const struct mon_region *dram = &plat->dram[d];
+		uint64_t tops[2 + 2 * MON_MAX_REGIONS];
+		unsigned int n = 0;
+
+		tops[n++] = dram->base + dram->size;
+		tops[n++] = plat->image.base;
+		tops[n++] = plat->data.base;
+		for (unsigned int i = 0; i < plat->reserved_count; i++) {
+			tops[n++] = plat->reserved[i].base;
+		}
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t top = tops[i];
+			struct mon_region c = { top - size, size };
+
+			if (top < size || top > dram->base + dram->size ||
+			    !mon_range_within(c.base, size, dram->base, dram->size) ||
+			    blocked(plat, &c)) {
+				continue;
+			}
+			if (!found || c.base > out->base) {
+				*out = c;
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+mon_err_t memmap_init(const struct mon_platform *plat, struct memmap *map)
+{
+	struct memmap m;
+
+	mon_memset(&m, 0, sizeof(m));
+	if (plat->dram_count == 0 || plat->dram_count > MON_MAX_REGIONS ||
+	    plat->reserved_count > MON_MAX_REGIONS) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	for (unsigned int i = 0; i < plat->dram_count; i++) {
+		if (!region_ok(&plat->dram[i])) {
+			return MON_ERR_INVALID_PARAM;
+		}
+		for (unsigned int j = 0; j < i; j++) {
+			if (overlaps(&plat->dram[i], &plat->dram[j])) {
+				return MON_ERR_INVALID_PARAM;
+			}
+		}
+	}
+	for (unsigned int i = 0; i < plat->reserved_count; i++) {
+		if (!region_ok(&plat->reserved[i])) {
+			return MON_ERR_INVALID_PARAM;
+		}
+	}
+	/* The monitor's own regions: page aligned, in DRAM, apart from each other. */
+	if (!region_ok(&plat->image) || !region_ok(&plat->data) ||
+	    !inside_dram(plat, &plat->image) || !inside_dram(plat, &plat->data) ||
+	    overlaps(&plat->image, &plat->data)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	if (plat->confidential_size == 0 ||
+	    !mon_is_aligned(plat->confidential_size, MON_PAGE_SIZE) ||
+	    !carve(plat, plat->confidential_size, &m.confidential)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	for (unsigned int i = 0; i < plat->dram_count; i++) {
+		m.dram[i] = plat->dram[i];
+	}
+	for (unsigned int i = 0; i < plat->reserved_count; i++) {
+		m.reserved[i] = plat->reserved[i];
+	}
+	m.dram_count = plat->dram_count;
+	m.reserved_count = plat->reserved_count;
+	m.image = plat->image;
+	m.data = plat->data;
+	*map = m;
+	return MON_OK;
+}
+
+bool memmap_is_host(const struct memmap *map, uint64_t base, uint64_t len)
+{
+	uint64_t end;
+	struct mon_region r = { base, len };
+	bool in_dram = false;
+
+	if (len == 0 || !mon_range_end(base, len, &end)) {
+		return false;
+	}
+	for (unsigned int i = 0; i < map->dram_count && !in_dram; i++) {
+		in_dram = mon_range_within(base, len, map->dram[i].base, map->dram[i].size);
+	}
+	if (!in_dram || overlaps(&r, &map->image) || overlaps(&r, &map->data) ||
+	    overlaps(&r, &map->confidential)) {
+		return false;
+	}
+	for (unsigned int i = 0; i < map->reserved_count; i++) {
+		if (overlaps(&r, &map->reserved[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool memmap_is_confidential(const struct memmap *map, uint64_t base, uint64_t len)
+{
+	uint64_t end;
+
+	return len && mon_range_end(base, len, &end) &&
+	       mon_range_within(base, len, map->confidential.base, map->confidential.size);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Boot, per-hart bring-up and the trap entry of the monitor core. The core
+ * never switches worlds: it edits the trap frame and returns an action; the
+ * arch layer (or the shim) restores the frame and executes mret.
+ */
+#include "core.h"
+#include "covemon/lib.h"
+
+/* Trap causes and mstatus fields the core reads (privileged spec). */
+#define CAUSE_INTERRUPT	  (UINT64_C(1) << 63)
+#define CAUSE_ECALL_HS	  9u
+#define MSTATUS_SIE	  (UINT64_C(1) << 1)
+#define MSTATUS_SPIE	  (UINT64_C(1) << 5)
+#define MSTATUS_SPP	  (UINT64_C(1) << 8)
+#define MSTATUS_MPP_SHIFT 11
+#define MSTATUS_MPP	  (UINT64_C(3) << MSTATUS_MPP_SHIFT)
+#define MSTATUS_MPV	  (UINT64_C(1) << 39)
+#define PRIV_U		  0u
+#define PRIV_S		  1u
+
+static bool platform_ok(hart_t boot_hart, const struct mon_platform *plat)
+{
+	return plat->harts >= 1 && plat->harts <= MON_MAX_HARTS && boot_hart < plat->harts &&
+	       plat->pmp_count >= PMP_ENTRIES_USED && plat->pmp_count <= HAL_PMP_MAX &&
+	       plat->vmid_bits <= 14;
+}
+
+mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon **out)
+{
+	struct memmap map;
+	struct mon *mon;
+	mon_err_t err;
+
+	if (!platform_ok(boot_hart, plat)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	err = memmap_init(plat, &map);
+	if (err != MON_OK) {
+		return err;
+	}
+	if (plat->data.size < sizeof(struct mon)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	/* The monitor's state lives at the start of its data region (kept mapped). */
+	mon = hal_mon_map(pa_init(plat->data.base), sizeof(*mon));
+	mon_memset(mon, 0, sizeof(*mon));
+	mon->magic = MON_MAGIC;
+	mon->plat = *plat;
+	mon->map = map;
+	err = mon_hart_init(mon, boot_hart);
+	if (err != MON_OK) {
+		mon->magic = 0;
+		return err;
+	}
+	*out = mon;
+	return MON_OK;
+}
+
+mon_err_t mon_hart_init(struct mon *mon, hart_t hart)
+{
+	struct hal_pmp_layout layout;
+	mon_err_t err;
+
+	if (hart >= mon->plat.harts) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	/* Every entry path writes the full PMP: never trust what is there. */
+	pmp_host_layout(mon, &layout);
+	err = hal_pmp_write(hart, &layout);
+	if (err != MON_OK) {
+		return err;
+	}
+	mon->hart[hart].initialized = true;
+	return MON_OK;
+}
+
+/*
+ * Delivers a trap the monitor does not handle to the host's supervisor trap
+ * handler, as if medeleg had delegated it: the host sees its own fault, and
+ * the monitor neither loops nor panics on an unexpected trap.
+ */
+static enum mon_action redirect_to_host(hart_t hart, struct mon_trap_frame *frame)
+{
+	struct hal_csr_image img;
+	uint64_t prev = (frame->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+	uint64_t ms = frame->mstatus;
+
+	hal_csr_save(hart, &img);
+	img.sepc = frame->mepc;
+	img.scause = frame->mcause;
+	img.stval = frame->mtval;
+	img.htval = frame->mtval2;
+	img.htinst = frame->mtinst;
+	hal_csr_load(hart, &img);
+	ms = (ms & ~MSTATUS_SPIE) | ((ms & MSTATUS_SIE) ? MSTATUS_SPIE : 0);
+	ms &= ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_MPV);
+	ms |= prev == PRIV_U ? 0 : MSTATUS_SPP;
+	ms |= (uint64_t)PRIV_S << MSTATUS_MPP_SHIFT;
+	frame->mstatus = ms;
+	frame->mepc = img.stvec & ~UINT64_C(3);
+	return MON_ACTION_RESUME;
+}
+
+static enum mon_action host_ecall(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
+{
+	struct sbi_result r = dispatch_ecall(mon, hart, CALLER_HOST, frame);
+
+	frame->x[10] = (uint64_t)dispatch_err_to_sbi(r.err);
+	/* a1 is undefined on error: return 0 rather than anything left over. */
+	frame->x[11] = r.err == MON_OK ? r.value : 0;
+	frame->mepc += 4;
+	return MON_ACTION_RESUME;
+}
+
+enum mon_action mon_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
+{
+	bool from_guest = (frame->mstatus & MSTATUS_MPV) != 0;
+
+	if (hart >= mon->plat.harts || !mon->hart[hart].initialized) {
+		/* A hart the monitor does not manage: hand the trap to its S-mode. */
+		return redirect_to_host(hart, frame);
+	}
+	if (frame->mcause & CAUSE_INTERRUPT) {
+		/* Machine interrupts belong to the platform runtime (timer, IPI). */
+		return MON_ACTION_RESUME;
+	}
+	if (!from_guest && frame->mcause == CAUSE_ECALL_HS) {
+		return host_ecall(mon, hart, frame);
+	}
+	return redirect_to_host(hart, frame);
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "fixture.h"
+
+#include <string.h>
+
+void fixture_init(struct fixture *f, unsigned int harts)
+{
+	struct shim_world_config wc;
+	struct shim_mon_config mc;
+	const char *why = NULL;
+
+	memset(f, 0, sizeof(*f));
+	shim_world_config_default(&wc);
+	wc.harts = harts;
+	wc.dram_size = UINT64_C(64) << 20;
+	f->w = shim_world_create(&wc, &why);
+	ASSERT_TRUE(f->w != NULL);
+	shim_mon_config_default(&mc);
+	f->mon = shim_mon_boot(f->w, &mc, &f->plat, &why);
+	ASSERT_TRUE(f->mon != NULL);
+	f->conf = mon_introspect_confidential(f->mon);
+	f->host_base = f->plat.data.base + f->plat.data.size;
+}
+
+void fixture_fini(struct fixture *f)
+{
+	shim_world_destroy(f->w);
+	memset(f, 0, sizeof(*f));
+}
+
+struct shim_sbiret host_call(struct fixture *f, unsigned int hart, uint64_t eid, uint64_t fid,
+			     uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[6] = { a0, a1, a2, 0, 0, 0 };
+
+	return shim_mon_ecall(f->w, f->mon, hart, eid, fid, args);
+}
+
+uint64_t host_page(const struct fixture *f, unsigned int k)
+{
+	return f->host_base + (uint64_t)k * SHIM_PAGE_SIZE;
+}
+
+void state_hash(const struct fixture *f, uint8_t out[SHA384_DIGEST_SIZE])
+{
+	mon_introspect_state_hash(f->mon, out);
+}
