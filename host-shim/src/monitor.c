@@ -98,3 +98,67 @@ struct shim_sbiret shim_mon_ecall(struct shim_world *world, struct mon *mon, uns
 	ret.value = h->x[11];
 	return ret;
 }
+
+/* The transformed load/store (hypervisor spec, transformed instructions) of an access. */
+static uint64_t transformed(bool store, unsigned int size, unsigned int reg)
+{
+	unsigned int funct3 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+
+	if (store) {
+		return ((uint64_t)reg << 20) | ((uint64_t)funct3 << 12) | 0x23;
+	}
+	return ((uint64_t)funct3 << 12) | ((uint64_t)reg << 7) | 0x03;
+}
+
+enum shim_guest_outcome shim_mon_guest_access(struct shim_world *world, struct mon *mon,
+					      unsigned int hart, bool store, uint64_t addr,
+					      unsigned int size, unsigned int reg, bool with_tinst)
+{
+	struct shim_hart *h = &world->hart[hart];
+
+	/* Bounded: each retry follows a fault the monitor resolved (one page). */
+	for (int attempt = 0; attempt < 8; attempt++) {
+		uint64_t pc = h->pc;
+		uint64_t value = 0;
+		struct shim_access_result r =
+			store ? shim_world_store(world, hart, addr, size, h->x[reg])
+			      : shim_world_load(world, hart, addr, size, &value);
+
+		if (r.ok) {
+			if (!store) {
+				shim_hart_set_x(h, reg, value);
+			}
+			h->pc += 4;
+			return SHIM_GUEST_DONE;
+		}
+		if (with_tinst && r.tinst == 0 &&
+		    (r.cause == SHIM_CAUSE_LOAD_GUEST_PAGE ||
+		     r.cause == SHIM_CAUSE_STORE_GUEST_PAGE)) {
+			r.tinst = transformed(store, size, reg);
+		}
+		if (shim_world_take_fault(world, hart, &r) != SHIM_MODE_M) {
+			return SHIM_GUEST_TRAPPED;
+		}
+		enum mon_action a = shim_mon_deliver(world, mon, hart);
+		if (a == MON_ACTION_EXIT_TO_HOST) {
+			return SHIM_GUEST_EXITED;
+		}
+		if (!shim_mode_virt(h->mode) || h->pc != pc) {
+			return SHIM_GUEST_TRAPPED;
+		}
+	}
+	return SHIM_GUEST_TRAPPED;
+}
+
+bool shim_mon_interrupt(struct shim_world *world, struct mon *mon, unsigned int hart)
+{
+	enum shim_mode to;
+
+	if (!shim_world_take_interrupt(world, hart, &to)) {
+		return false;
+	}
+	if (to == SHIM_MODE_M) {
+		(void)shim_mon_deliver(world, mon, hart);
+	}
+	return true;
+}

@@ -44,6 +44,8 @@ struct sbi_result covh_handle(struct mon *mon, hart_t hart, enum caller caller,
 	(void)caller;
 	switch (call->fid) {
 	case COVH_GET_TSM_INFO: return get_tsm_info(mon, hart, call);
+	case COVH_PROMOTE_TO_TVM: return promote_to_tvm(mon, hart, call);
+	case COVH_DESTROY_TVM: return tvm_destroy(mon, hart, call);
 	default: return r;
 	}
 }

@@ -25,10 +25,17 @@ struct ext_desc {
 				    const struct sbi_call *call);
 };
 
+/* Guest-only extensions have no host-style handler: guest_ecall routes them. */
 static const struct ext_desc dispatch_table[] = {
 	{ SBI_EXT_BASE, CALLER_HOST | CALLER_TVM, false, base_handle },
 	{ SBI_EXT_NACL, CALLER_HOST, false, nacl_handle },
 	{ SBI_EXT_COVH, CALLER_HOST, true, covh_handle },
+	{ SBI_EXT_HSM, CALLER_TVM, false, NULL },
+	{ SBI_EXT_IPI, CALLER_TVM, false, NULL },
+	{ SBI_EXT_RFENCE, CALLER_TVM, false, NULL },
+	{ SBI_EXT_SRST, CALLER_TVM, false, NULL },
+	{ SBI_EXT_DBCN, CALLER_TVM, false, NULL },
+	{ SBI_EXT_COVG, CALLER_TVM, true, NULL },
 };
 
 #define DISPATCH_EXTS (sizeof(dispatch_table) / sizeof(dispatch_table[0]))
@@ -78,27 +85,41 @@ int64_t dispatch_err_to_sbi(mon_err_t err)
 	}
 }
 
+mon_err_t dispatch_decode(const struct mon_trap_frame *frame, enum caller caller,
+			  struct sbi_call *call)
+{
+	const struct ext_desc *ext = find_ext(frame->x[17]);
+	uint64_t a6 = frame->x[16];
+
+	if (!ext || !(ext->callers & (unsigned int)caller)) {
+		return MON_ERR_NOT_SUPPORTED;
+	}
+	if ((uint64_t)(int64_t)(int32_t)(uint32_t)a6 != a6) {
+		return MON_ERR_NOT_SUPPORTED;
+	}
+	if (ext->cove_fid && (a6 & ~COVE_FID_MASK & UINT64_C(0xFFFFFFFF))) {
+		return MON_ERR_NOT_SUPPORTED;
+	}
+	call->eid = ext->eid;
+	call->fid = (uint32_t)(ext->cove_fid ? (a6 & COVE_FID_MASK) : a6);
+	for (unsigned int i = 0; i < 6; i++) {
+		call->arg[i] = frame->x[10 + i];
+	}
+	return MON_OK;
+}
+
 struct sbi_result dispatch_ecall(struct mon *mon, hart_t hart, enum caller caller,
 				 const struct mon_trap_frame *frame)
 {
 	struct sbi_result unsupported = { MON_ERR_NOT_SUPPORTED, 0 };
-	const struct ext_desc *ext = find_ext(frame->x[17]);
-	uint64_t a6 = frame->x[16];
 	struct sbi_call call;
 
-	if (!ext || !(ext->callers & (unsigned int)caller)) {
+	if (dispatch_decode(frame, caller, &call) != MON_OK) {
 		return unsupported;
 	}
-	if ((uint64_t)(int64_t)(int32_t)(uint32_t)a6 != a6) {
-		return unsupported;
-	}
-	if (ext->cove_fid && (a6 & ~COVE_FID_MASK & UINT64_C(0xFFFFFFFF))) {
-		return unsupported;
-	}
-	call.eid = ext->eid;
-	call.fid = (uint32_t)(ext->cove_fid ? (a6 & COVE_FID_MASK) : a6);
-	for (unsigned int i = 0; i < 6; i++) {
-		call.arg[i] = frame->x[10 + i];
+	const struct ext_desc *ext = find_ext(call.eid);
+	if (!ext->handle) {
+		return unsupported; /* guest extensions are routed by guest_ecall */
 	}
 	return ext->handle(mon, hart, caller, &call);
 }

@@ -5,6 +5,8 @@
  * arch layer (or the shim) restores the frame and executes mret.
  */
 #include "core.h"
+#include "covemon/abi/cove.h"
+#include "covemon/abi/sbi.h"
 #include "covemon/lib.h"
 
 /* Trap causes and mstatus fields the core reads (privileged spec). */
@@ -39,7 +41,10 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 	if (err != MON_OK) {
 		return err;
 	}
-	if (plat->data.size < sizeof(struct mon)) {
+	/* The data region holds the instance, then one record per confidential page. */
+	uint64_t records_off = (sizeof(struct mon) + 63) & ~UINT64_C(63);
+	uint64_t records = pages_records_size(map.confidential.size);
+	if (plat->data.size < records_off || plat->data.size - records_off < records) {
 		return MON_ERR_INVALID_PARAM;
 	}
 	/* The monitor's state lives at the start of its data region (kept mapped). */
@@ -48,6 +53,8 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 	mon->magic = MON_MAGIC;
 	mon->plat = *plat;
 	mon->map = map;
+	pages_init(mon, hal_mon_map(pa_init(plat->data.base + records_off), records),
+		   map.confidential.size / MON_PAGE_SIZE);
 	err = mon_hart_init(mon, boot_hart);
 	if (err != MON_OK) {
 		mon->magic = 0;
@@ -104,6 +111,13 @@ static enum mon_action redirect_to_host(hart_t hart, struct mon_trap_frame *fram
 
 static enum mon_action host_ecall(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
 {
+	struct sbi_call call;
+
+	/* run_tvm_vcpu switches worlds: it edits the frame itself. */
+	if (dispatch_decode(frame, CALLER_HOST, &call) == MON_OK && call.eid == SBI_EXT_COVH &&
+	    call.fid == COVH_RUN_TVM_VCPU) {
+		return run_tvm_vcpu(mon, hart, frame);
+	}
 	struct sbi_result r = dispatch_ecall(mon, hart, CALLER_HOST, frame);
 
 	frame->x[10] = (uint64_t)dispatch_err_to_sbi(r.err);
@@ -121,11 +135,18 @@ enum mon_action mon_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *fr
 		/* A hart the monitor does not manage: hand the trap to its S-mode. */
 		return redirect_to_host(hart, frame);
 	}
+	if (from_guest) {
+		if (mon->hart[hart].run_tvm) {
+			return run_guest_trap(mon, hart, frame);
+		}
+		/* A trap from the host's own (non-confidential) VM: the host's business. */
+		return redirect_to_host(hart, frame);
+	}
 	if (frame->mcause & CAUSE_INTERRUPT) {
 		/* Machine interrupts belong to the platform runtime (timer, IPI). */
 		return MON_ACTION_RESUME;
 	}
-	if (!from_guest && frame->mcause == CAUSE_ECALL_HS) {
+	if (frame->mcause == CAUSE_ECALL_HS) {
 		return host_ecall(mon, hart, frame);
 	}
 	return redirect_to_host(hart, frame);

@@ -48,3 +48,26 @@ struct shim_sbiret {
  */
 struct shim_sbiret shim_mon_ecall(struct shim_world *world, struct mon *mon, unsigned int hart,
 				  uint64_t eid, uint64_t fid, const uint64_t args[6]);
+
+/** What became of a guest's load or store (see shim_mon_guest_access). */
+enum shim_guest_outcome {
+	SHIM_GUEST_DONE,    /* the access completed (possibly after the monitor fixed a fault) */
+	SHIM_GUEST_EXITED,  /* the monitor exited to the host (the hart is in HS now) */
+	SHIM_GUEST_TRAPPED, /* a trap went to the guest's own handler, or elsewhere */
+};
+
+/**
+ * The guest on @hart (in VS or VU) executes a load (@store false) into GPR
+ * @reg, or a store of GPR @reg, of @size bytes at @addr. A fault taken into
+ * M-mode is delivered to the monitor; when the monitor resumes the guest at
+ * the same pc the access is retried (demand-zero paging). With @with_tinst
+ * the hart reports the transformed instruction in mtinst, as hardware may;
+ * without, mtinst is 0 and the monitor must fetch the instruction itself.
+ * A completed access advances pc by 4; a completed load writes GPR @reg.
+ */
+enum shim_guest_outcome shim_mon_guest_access(struct shim_world *world, struct mon *mon,
+					      unsigned int hart, bool store, uint64_t addr,
+					      unsigned int size, unsigned int reg, bool with_tinst);
+
+/** Delivers @hart's pending interrupt, if any, to whoever takes it (the monitor for M). */
+bool shim_mon_interrupt(struct shim_world *world, struct mon *mon, unsigned int hart);

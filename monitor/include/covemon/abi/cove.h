@@ -97,3 +97,31 @@ _Static_assert(offsetof(struct cove_tsm_info, tvm_vcpu_state_pages) == 40, "vcpu
 
 /* run_tvm_vcpu exit cause in the host's scause: bit 63 set for interrupts. */
 #define COVE_EXIT_INTERRUPT (UINT64_C(1) << 63)
+
+/* get_attcaps ("Function: COVE Guest Get Attestation Capabilities"). */
+#define COVE_HASH_SHA384	       0u
+#define COVE_MEASUREMENT_INITIAL       0u
+#define COVE_MEASUREMENT_RUNTIME       1u
+#define COVE_UNMAPPED_TCG_PCR	       0xFFu
+#define COVE_MAX_MEASUREMENT_REGISTERS 26u
+
+struct cove_msmt_reg_desc {
+	uint32_t hash_algorithm;
+	uint32_t measurement_type;
+	uint8_t tcg_pcr_index;
+	uint8_t reserved[3];
+};
+
+struct cove_attcaps {
+	uint64_t tcb_svn;
+	uint32_t hash_algorithm;
+	uint32_t certificate_formats;
+	uint8_t initial_measurements;
+	uint8_t runtime_measurements;
+	uint8_t reserved[2];
+	struct cove_msmt_reg_desc msmt_regs[COVE_MAX_MEASUREMENT_REGISTERS];
+};
+/* Natural C layout of the spec's struct (enums are uint32_t). */
+_Static_assert(sizeof(struct cove_msmt_reg_desc) == 12, "descriptor is 12 bytes");
+_Static_assert(offsetof(struct cove_attcaps, msmt_regs) == 20, "registers at 20");
+_Static_assert(sizeof(struct cove_attcaps) == 336, "attcaps is 336 bytes");

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * COVH promote_to_tvm (CoVE spec, "Function: COVE Host Promote to TVM";
+ * deployment model 3): recreate a running VM in confidential memory.
+ *
+ * The host's G-stage tree is walked from the hgatp it reflects in NACL.
+ * Every PTE is read exactly once; every table and every data page must be
+ * host memory; invalid encodings (W without R, reserved bits, non-leaf A/D/U,
+ * leaves without U), misaligned superpages, a table page reached twice
+ * (cycles, aliasing) and too many tables are refused (ACE flaws 7, 8). Each
+ * mapped page is copied once into a fresh confidential page and measured
+ * from that copy, never re-read from host memory (TOCTOU). The FDT is parsed
+ * from the copy. Any failure releases everything: no TVM, no page taken, the
+ * monitor state as before (ACE flaw 5).
+ *
+ * Errors: INVALID_ADDRESS (bad FDT, or tables/pages outside host memory),
+ * AUTH (a TAP was given: local attestation is not implemented yet, so no TVM
+ * is created rather than one that skipped the check), OUT_OF_MEMORY,
+ * FAILED (malformed tables, no NACL area, no free TVM slot is OUT_OF_MEMORY).
+ */
+#include "core.h"
+#include "covemon/abi/cove.h"
+#include "covemon/abi/measure.h"
+#include "covemon/abi/nacl.h"
+#include "covemon/fdt.h"
+#include "covemon/lib.h"
+#include "covemon/sha384.h"
+
+#define PTE_V		   (UINT64_C(1) << 0)
+#define PTE_R		   (UINT64_C(1) << 1)
+#define PTE_W		   (UINT64_C(1) << 2)
+#define PTE_X		   (UINT64_C(1) << 3)
+#define PTE_U		   (UINT64_C(1) << 4)
+#define PTE_A		   (UINT64_C(1) << 6)
+#define PTE_D		   (UINT64_C(1) << 7)
+#define PTE_RESERVED	   (~((UINT64_C(1) << 54) - 1)) /* bits 63:54: no Svpbmt/Svnapot */
+#define PTE_PPN(pte)	   ((((pte) >> 10) & ((UINT64_C(1) << 44) - 1)) << 12)
+#define PROMOTE_MAX_TABLES 512u
+#define HGATP_MODE_SHIFT   60
+#define HGATP_PPN_MASK	   ((UINT64_C(1) << 44) - 1)
+
+struct walk_frame {
+	uint64_t table;
+	uint64_t base_gpa;
+	uint32_t next;
+	uint32_t entries;
+	unsigned int level;
+};
+
+struct promote {
+	struct mon *mon;
+	hart_t hart;
+	struct tvm *tvm;
+	struct sha384_ctx image; /* MR0 */
+	struct mon_region visited[PROMOTE_MAX_TABLES];
+	unsigned int nvisited;
+};
+
+static unsigned int levels_of(unsigned int mode)
+{
+	return mode == 8 ? 3 : mode == 9 ? 4 : mode == 10 ? 5 : 0;
+}
+
+/* Copies one host page into a new confidential page, maps and measures it. */
+static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, uint64_t perm)
+{
+	uint64_t page;
+	uint8_t le[16];
+	mon_err_t err;
+
+	err = pages_alloc(p->mon, p->hart, p->tvm, PAGE_TVM_DATA, 1, MON_PAGE_SIZE, &page);
+	if (err != MON_OK) {
+		return MON_ERR_OUT_OF_MEMORY;
+	}
+	uint8_t *dst = hal_mon_map(pa_init(page), MON_PAGE_SIZE);
+	err = memaccess_host_read(p->mon, p->hart, host_pa, dst, MON_PAGE_SIZE);
+	if (err != MON_OK) {
+		return err;
+	}
+	err = gstage_map(p->mon, p->hart, p->tvm, gpa, page, perm);
+	if (err == MON_ERR_OUT_OF_PTPAGES) {
+		return MON_ERR_OUT_OF_MEMORY;
+	}
+	if (err != MON_OK) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	mon_store_le64(le, gpa);
+	mon_store_le64(le + 8, perm);
+	sha384_update(&p->image, le, sizeof(le));
+	sha384_update(&p->image, dst, MON_PAGE_SIZE);
+	return MON_OK;
+}
+
+static mon_err_t visit_table(struct promote *p, uint64_t table, uint64_t size)
+{
+	if (!memmap_is_host(&p->mon->map, table, size)) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	for (unsigned int i = 0; i < p->nvisited; i++) {
+		if (mon_ranges_overlap(p->visited[i].base, p->visited[i].size, table, size)) {
+			return MON_ERR_FAILED; /* a cycle, or two links to one table */
+		}
+	}
+	if (p->nvisited == PROMOTE_MAX_TABLES) {
+		return MON_ERR_FAILED;
+	}
+	p->visited[p->nvisited++] = (struct mon_region){ table, size };
+	return MON_OK;
+}
+
+/* One PTE of the host's tree at @level mapping @gpa. */
+static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned int *depth,
+			  uint64_t pte, uint64_t gpa, unsigned int level)
+{
+	mon_err_t err;
+
+	if (!(pte & PTE_V)) {
+		return MON_OK; /* not mapped, whatever its other bits say */
+	}
+	if ((pte & PTE_RESERVED) || ((pte & (PTE_R | PTE_W)) == PTE_W)) {
+		return MON_ERR_FAILED;
+	}
+	if (!(pte & (PTE_R | PTE_X))) {
+		/* A pointer to the next level. */
+		if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U))) {
+			return MON_ERR_FAILED;
+		}
+		err = visit_table(p, PTE_PPN(pte), MON_PAGE_SIZE);
+		if (err != MON_OK) {
+			return err;
+		}
+		stack[*depth] = (struct walk_frame){ PTE_PPN(pte), gpa, 0, 512, level - 1 };
+		(*depth)++;
+		return MON_OK;
+	}
+	/* A leaf: user-level (G-stage requirement), aligned to its size, host memory. */
+	uint64_t size = UINT64_C(1) << (12 + 9 * level);
+	uint64_t pa = PTE_PPN(pte);
+
+	if (!(pte & PTE_U)) {
+		return MON_ERR_FAILED;
+	}
+	if (!mon_is_aligned(pa, size)) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	if (!memmap_is_host(&p->mon->map, pa, size)) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	for (uint64_t off = 0; off < size; off += MON_PAGE_SIZE) {
+		err = copy_page(p, gpa + off, pa + off, pte & (PTE_R | PTE_W | PTE_X));
+		if (err != MON_OK) {
+			return err;
+		}
+	}
+	return MON_OK;
+}
+
+/* Depth-first over the host's tree in ascending GPA order, with an explicit stack. */
+static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int levels)
+{
+	struct walk_frame stack[5];
+	unsigned int depth = 1;
+	mon_err_t err;
+
+	err = visit_table(p, root, 4 * MON_PAGE_SIZE);
+	if (err != MON_OK) {
+		return err;
+	}
+	stack[0] = (struct walk_frame){ root, 0, 0, 2048, levels - 1 };
+	while (depth) {
+		struct walk_frame *f = &stack[depth - 1];
+		uint64_t pte;
+
+		if (f->next == f->entries) {
+			depth--;
+			continue;
+		}
+		uint32_t i = f->next++;
+		uint64_t gpa = f->base_gpa + ((uint64_t)i << (12 + 9 * f->level));
+		err = memaccess_host_read(p->mon, p->hart, f->table + 8 * (uint64_t)i, &pte,
+					  sizeof(pte));
+		if (err == MON_OK) {
+			err = walk_pte(p, stack, &depth, pte, gpa, f->level);
+		}
+		if (err != MON_OK) {
+			return err;
+		}
+	}
+	return MON_OK;
+}
+
+/* Copies [@gpa, @gpa + @len) of the TVM's (already copied) memory into @dst. */
+static bool read_guest(const struct mon *mon, const struct tvm *tvm, uint64_t gpa, void *dst,
+		       uint64_t len)
+{
+	uint8_t *out = dst;
+
+	while (len) {
+		uint64_t pa;
+		uint64_t pte;
+		uint64_t chunk = MON_PAGE_SIZE - (gpa & (MON_PAGE_SIZE - 1));
+
+		if (chunk > len) {
+			chunk = len;
+		}
+		if (!gstage_lookup(mon, tvm, gpa, &pa, &pte) || !(pte & PTE_R)) {
+			return false;
+		}
+		mon_memcpy(out, hal_mon_map_ro(pa_init(pa), chunk), chunk);
+		out += chunk;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+/* Parses the FDT from the TVM's copy: vCPU count and the memory node. */
+static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
+{
+	uint8_t header[8];
+	struct fdt fdt;
+	uint64_t scratch;
+	mon_err_t err;
+	uint64_t mem_base;
+	uint64_t mem_size;
+	unsigned int cpus;
+
+	if (!read_guest(p->mon, p->tvm, fdt_gpa, header, sizeof(header))) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	uint32_t total = mon_load_be32(header + 4);
+	if (total < 40 || total > MON_FDT_MAX) {
+		return MON_ERR_INVALID_ADDRESS;
+	}
+	uint64_t npages = (total + MON_PAGE_SIZE - 1) / MON_PAGE_SIZE;
+	if (pages_alloc(p->mon, p->hart, p->tvm, PAGE_TVM_META, npages, MON_PAGE_SIZE, &scratch) !=
+	    MON_OK) {
+		return MON_ERR_OUT_OF_MEMORY;
+	}
+	uint8_t *buf = hal_mon_map(pa_init(scratch), npages * MON_PAGE_SIZE);
+	err = MON_ERR_INVALID_ADDRESS;
+	if (read_guest(p->mon, p->tvm, fdt_gpa, buf, total) &&
+	    fdt_init(&fdt, buf, total) == MON_OK) {
+		cpus = fdt_count_cpus(&fdt);
+		if (cpus >= 1 && cpus <= MON_MAX_VCPUS &&
+		    fdt_memory(&fdt, &mem_base, &mem_size) == MON_OK && mem_size &&
+		    mon_range_within(mem_base, mem_size, 0, gstage_gpa_limit(p->tvm->mode))) {
+			p->tvm->vcpu_count = (uint8_t)cpus;
+			p->tvm->mem_gpa = mem_base;
+			p->tvm->mem_size = mem_size;
+			err = MON_OK;
+		}
+	}
+	pages_free(p->mon, p->tvm, scratch, npages);
+	return err;
+}
+
+/* Reads the boot vCPU's state from NACL, each field once, and sanitises it. */
+static void take_boot_state(struct promote *p, uint64_t shmem, struct vcpu *v)
+{
+	uint64_t val;
+
+	run_vcpu_reset(p->mon, p->tvm, v);
+	for (unsigned int r = 1; r < 32; r++) {
+		if (memaccess_host_read(p->mon, p->hart, shmem + NACL_SCRATCH_GPR_OFFSET(r), &val,
+					sizeof(val)) == MON_OK) {
+			v->x[r] = val;
+		}
+	}
+	static const unsigned int csrs[] = { NACL_CSR_VSATP, NACL_CSR_VSSTATUS, NACL_CSR_VSTVEC,
+					     NACL_CSR_VSSCRATCH };
+	uint64_t vals[4] = { 0, 0, 0, 0 };
+	for (unsigned int i = 0; i < 4; i++) {
+		if (memaccess_host_read(p->mon, p->hart, shmem + nacl_csr_offset(csrs[i]), &vals[i],
+					sizeof(vals[i])) != MON_OK) {
+			vals[i] = 0; /* a faulting slot reads as reset state */
+		}
+	}
+	/* vsatp: a MODE the hart supports, else Bare. vsstatus: S-level view only. */
+	uint64_t mode = vals[0] >> 60;
+	v->csr.vsatp = (mode == 0 || mode == 8 || mode == 9 || mode == 10) ? vals[0] : 0;
+	v->csr.vsstatus = vals[1] & RUN_VSSTATUS_WRITABLE;
+	v->csr.vstvec = vals[2] & ~UINT64_C(2);
+	v->csr.vsscratch = vals[3];
+}
+
+static void measure_config(struct promote *p, const struct sbi_call *call,
+			   const uint8_t identity[64])
+{
+	struct sha384_ctx c;
+	uint8_t le[8];
+	const struct vcpu *v = &p->tvm->vcpu[0];
+	const uint64_t head[3] = { call->arg[2], call->arg[0], p->tvm->vcpu_count };
+	const uint64_t tail[3] = { v->csr.vsatp, v->csr.vsstatus, v->csr.vstvec };
+
+	sha384_init(&c);
+	sha384_update(&c, COVE_MEASURE_MR1_TAG, sizeof(COVE_MEASURE_MR1_TAG) - 1);
+	for (unsigned int i = 0; i < 3; i++) {
+		mon_store_le64(le, head[i]);
+		sha384_update(&c, le, 8);
+	}
+	for (unsigned int r = 1; r < 32; r++) {
+		mon_store_le64(le, v->x[r]);
+		sha384_update(&c, le, 8);
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		mon_store_le64(le, tail[i]);
+		sha384_update(&c, le, 8);
+	}
+	sha384_update(&c, identity, 64);
+	sha384_final(&c, p->tvm->measure[COVE_MEASURE_CONFIG]);
+}
+
+struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_call *call)
+{
+	struct sbi_result r = { MON_OK, 0 };
+	uint64_t fdt_gpa = call->arg[0];
+	uint64_t tap_gpa = call->arg[1];
+	uint64_t identity_pa = call->arg[3];
+	uint8_t identity[64];
+	uint64_t hgatp;
+	struct promote p;
+
+	/* decode and check, before anything is allocated */
+	if (!mon_is_aligned(fdt_gpa, 8)) {
+		r.err = MON_ERR_INVALID_ADDRESS;
+		return r;
+	}
+	if (tap_gpa != 0) {
+		r.err = MON_ERR_AUTH;
+		return r;
+	}
+	mon_memset(identity, 0, sizeof(identity));
+	if (identity_pa != 0 &&
+	    (!mon_is_aligned(identity_pa, 64) ||
+	     memaccess_host_read(mon, hart, identity_pa, identity, sizeof(identity)) != MON_OK)) {
+		r.err = MON_ERR_INVALID_ADDRESS;
+		return r;
+	}
+	if (!mon->hart[hart].nacl_enabled) {
+		r.err = MON_ERR_FAILED;
+		return r;
+	}
+	uint64_t shmem = mon->hart[hart].nacl_shmem;
+	if (memaccess_host_read(mon, hart, shmem + nacl_csr_offset(NACL_CSR_HGATP), &hgatp,
+				sizeof(hgatp)) != MON_OK) {
+		r.err = MON_ERR_FAILED;
+		return r;
+	}
+	unsigned int mode = (unsigned int)(hgatp >> HGATP_MODE_SHIFT);
+	unsigned int levels = levels_of(mode);
+	uint64_t root = (hgatp & HGATP_PPN_MASK) << 12;
+	if (!levels) {
+		r.err = MON_ERR_FAILED;
+		return r;
+	}
+	if (!mon_is_aligned(root, 4 * MON_PAGE_SIZE)) {
+		r.err = MON_ERR_INVALID_ADDRESS;
+		return r;
+	}
+
+	mon_memset(&p, 0, sizeof(p));
+	p.mon = mon;
+	p.hart = hart;
+	p.tvm = tvm_alloc(mon);
+	if (!p.tvm) {
+		r.err = MON_ERR_OUT_OF_MEMORY;
+		return r;
+	}
+	sha384_init(&p.image);
+	r.err = gstage_init(mon, hart, p.tvm, mode);
+	if (r.err == MON_ERR_OUT_OF_PTPAGES) {
+		r.err = MON_ERR_OUT_OF_MEMORY;
+	}
+	if (r.err == MON_OK) {
+		r.err = walk_host_tree(&p, root, levels);
+	}
+	if (r.err == MON_OK) {
+		r.err = parse_fdt(&p, fdt_gpa);
+	}
+	if (r.err != MON_OK) {
+		mon_memzero_explicit(&p.image, sizeof(p.image));
+		tvm_release(mon, hart, p.tvm);
+		return r;
+	}
+
+	/* commit: measurements, vCPUs; nothing below can fail */
+	sha384_final(&p.image, p.tvm->measure[COVE_MEASURE_IMAGE]);
+	take_boot_state(&p, shmem, &p.tvm->vcpu[0]);
+	p.tvm->vcpu[0].pc = call->arg[2];
+	p.tvm->vcpu[0].state = VCPU_RUNNABLE;
+	for (unsigned int v = 1; v < p.tvm->vcpu_count; v++) {
+		run_vcpu_reset(mon, p.tvm, &p.tvm->vcpu[v]);
+		p.tvm->vcpu[v].state = VCPU_STOPPED;
+	}
+	measure_config(&p, call, identity);
+	p.tvm->state = COVE_TVM_RUNNABLE;
+	r.value = p.tvm->id;
+	return r;
+}
