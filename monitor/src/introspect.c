@@ -27,8 +27,80 @@ bool mon_introspect_nacl(const struct mon *mon, hart_t hart, uint64_t *pa)
 	return true;
 }
 
+bool mon_introspect_tvm(const struct mon *mon, uint64_t id, struct mon_tvm_view *out)
+{
+	if (id == 0 || id > MON_MAX_TVMS || mon->tvm[id - 1].id != id) {
+		return false;
+	}
+	const struct tvm *t = &mon->tvm[id - 1];
+	out->id = t->id;
+	out->state = t->state;
+	out->vmid = t->vmid;
+	out->vcpu_count = t->vcpu_count;
+	out->hgatp_mode = t->mode;
+	out->hgatp = ((uint64_t)t->mode << 60) | ((uint64_t)t->vmid << 44) | (t->root >> 12);
+	out->root = t->root;
+	out->pages = t->pages;
+	out->mem_gpa = t->mem_gpa;
+	out->mem_size = t->mem_size;
+	for (unsigned int i = 0; i < MON_MEASURE_REGS; i++) {
+		for (unsigned int b = 0; b < 48; b++) {
+			out->measure[i][b] = t->measure[i][b];
+		}
+	}
+	return true;
+}
+
+bool mon_introspect_vcpu(const struct mon *mon, uint64_t id, uint64_t vcpu,
+			 struct mon_vcpu_view *out)
+{
+	if (id == 0 || id > MON_MAX_TVMS || mon->tvm[id - 1].id != id || vcpu >= MON_MAX_VCPUS ||
+	    mon->tvm[id - 1].vcpu[vcpu].state == VCPU_NONE) {
+		return false;
+	}
+	out->state = mon->tvm[id - 1].vcpu[vcpu].state;
+	out->hart = mon->tvm[id - 1].vcpu[vcpu].hart;
+	return true;
+}
+
+bool mon_introspect_page(const struct mon *mon, uint64_t pa, struct mon_page_view *out)
+{
+	const struct page_rec *r = pages_rec(mon, pa);
+
+	if (!r) {
+		return false;
+	}
+	out->state = r->state;
+	out->owner = r->owner;
+	return true;
+}
+
+uint64_t mon_introspect_pages_in_use(const struct mon *mon)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < mon->page_count; i++) {
+		n += mon->pages[i].state != PAGE_FREE;
+	}
+	return n;
+}
+
 void mon_introspect_state_hash(const struct mon *mon, uint8_t out[SHA384_DIGEST_SIZE])
 {
+	struct sha384_ctx c;
+
 	/* struct mon is zeroed at boot, so its padding is deterministic too. */
-	sha384(mon, sizeof(*mon), out);
+	sha384_init(&c);
+	sha384_update(&c, mon, sizeof(*mon));
+	sha384_update(&c, mon->pages, mon->page_count * sizeof(*mon->pages));
+	sha384_final(&c, out);
 }
+
+/* The views promise the internal numbering. */
+_Static_assert((int)MON_VCPU_STOPPED == (int)VCPU_STOPPED &&
+		       (int)MON_VCPU_RUNNING == (int)VCPU_RUNNING &&
+		       (int)MON_VCPU_DEAD == (int)VCPU_DEAD,
+	       "vCPU view states follow enum vcpu_state");
+_Static_assert((int)MON_PAGE_TVM_DATA == (int)PAGE_TVM_DATA &&
+		       (int)MON_PAGE_TVM_META == (int)PAGE_TVM_META,
+	       "page view states follow enum page_state");

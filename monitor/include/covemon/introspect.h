@@ -22,9 +22,64 @@ struct mon_region mon_introspect_data(const struct mon *mon);
  */
 bool mon_introspect_nacl(const struct mon *mon, hart_t hart, uint64_t *pa);
 
+/** A TVM as tests and oracles see it. */
+struct mon_tvm_view {
+	uint64_t id;
+	unsigned int state; /* COVE_TVM_* */
+	unsigned int vmid;
+	unsigned int vcpu_count;
+	unsigned int hgatp_mode; /* of the monitor's tables */
+	uint64_t hgatp;		 /* what the TVM's vCPUs run with */
+	uint64_t root;		 /* host PA of the 16 KiB root */
+	uint64_t pages;		 /* confidential pages it owns */
+	uint64_t mem_gpa;	 /* confidential GPA space (FDT /memory) */
+	uint64_t mem_size;
+	uint8_t measure[6][48];
+};
+
+/** vCPU states (mon_vcpu_view.state). */
+enum mon_vcpu_view_state {
+	MON_VCPU_NONE,
+	MON_VCPU_STOPPED,
+	MON_VCPU_RUNNABLE,
+	MON_VCPU_RUNNING,
+	MON_VCPU_DEAD,
+};
+
+struct mon_vcpu_view {
+	unsigned int state; /* enum mon_vcpu_view_state */
+	unsigned int hart;  /* while MON_VCPU_RUNNING */
+};
+
+/** Confidential page states (mon_page_view.state). */
+enum mon_page_view_state {
+	MON_PAGE_FREE,
+	MON_PAGE_TVM_DATA,
+	MON_PAGE_TVM_PT,
+	MON_PAGE_TVM_META,
+};
+
+struct mon_page_view {
+	unsigned int state; /* enum mon_page_view_state */
+	unsigned int owner; /* TVM id, 0 when free */
+};
+
+/** The TVM with id @id: true and its view, false when there is none. */
+bool mon_introspect_tvm(const struct mon *mon, uint64_t id, struct mon_tvm_view *out);
+
+/** vCPU @vcpu of TVM @id: true and its view, false when there is none. */
+bool mon_introspect_vcpu(const struct mon *mon, uint64_t id, uint64_t vcpu,
+			 struct mon_vcpu_view *out);
+
+/** The record of confidential page @pa: false outside confidential memory. */
+bool mon_introspect_page(const struct mon *mon, uint64_t pa, struct mon_page_view *out);
+
+/** Number of confidential pages that are not free. */
+uint64_t mon_introspect_pages_in_use(const struct mon *mon);
+
 /**
- * A digest of every byte of monitor state (the instance and, as they are
- * added, page records, TVMs and vCPUs): equal digests before and after a
+ * A digest of every byte of monitor state (the instance with its TVMs and
+ * vCPUs, and the page records): equal digests before and after a
  * call mean the call changed nothing (DESIGN.md invariant I7).
  */
 void mon_introspect_state_hash(const struct mon *mon, uint8_t out[SHA384_DIGEST_SIZE]);
