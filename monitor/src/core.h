@@ -77,11 +77,10 @@ struct vcpu {
 	uint64_t pc;
 	uint64_t x[32];
 	struct hal_csr_image csr;
-	bool pending_ipi;     /* a virtual IPI waits for this vCPU's hart */
-	bool irq_all;	      /* COVG allow_external_interrupt(~0) */
-	uint64_t irq_allowed; /* allow list for external interrupt ids 0..63 */
-	uint64_t pending_gpa; /* share request in flight */
-	uint64_t pending_len;
+	bool pending_ipi;      /* a virtual IPI waits for this vCPU's hart */
+	bool irq_all;	       /* COVG allow_external_interrupt(~0) */
+	uint64_t irq_allowed;  /* allow list for external interrupt ids 0..63 */
+	uint8_t pending_share; /* 1 + index of the reserved tvm->shared slot, 0 = none */
 };
 
 struct mmio_region {
@@ -103,6 +102,7 @@ struct tvm {
 	uint64_t quota;
 	struct mmio_region mmio[MON_MAX_MMIO];
 	struct mmio_region shared[MON_MAX_SHARED];
+	uint8_t shared_pending; /* bit i: shared[i] reserved, waiting for the host's answer */
 	uint8_t measure[MON_MEASURE_REGS][48];
 	struct vcpu vcpu[MON_MAX_VCPUS];
 };

@@ -88,17 +88,22 @@ static struct sbi_result share(struct tvm *tvm, struct vcpu *v, uint64_t gpa, ui
 	if (!mon_is_aligned(gpa, MON_PAGE_SIZE)) {
 		return res(MON_ERR_INVALID_ADDRESS, 0);
 	}
+	/* Reserved slots count as shared: two requests in flight cannot overlap. */
 	if (!gpa_range_ok(tvm, gpa, len) || len / MON_PAGE_SIZE > SHARE_MAX_PAGES ||
 	    !mon_range_within(gpa, len, tvm->mem_gpa, tvm->mem_size) ||
 	    overlaps_any(tvm->shared, MON_MAX_SHARED, gpa, len)) {
 		return res(MON_ERR_INVALID_PARAM, 0);
 	}
-	if (!free_slot(tvm->shared, MON_MAX_SHARED)) {
+	struct mmio_region *slot = free_slot(tvm->shared, MON_MAX_SHARED);
+	if (!slot) {
 		return res(MON_ERR_FAILED, 0);
 	}
-	/* The host answers with the host PA of len contiguous bytes (next run). */
-	v->pending_gpa = gpa;
-	v->pending_len = len;
+	/* Reserve the slot now; the host answers with a host PA on the next run. */
+	unsigned int idx = (unsigned int)(slot - tvm->shared);
+	slot->gpa = gpa;
+	slot->len = len;
+	tvm->shared_pending |= (uint8_t)(1u << idx);
+	v->pending_share = (uint8_t)(idx + 1);
 	n->reveal[0] = gpa;
 	n->reveal[1] = len;
 	n->answer = EXIT_SHARE;
@@ -108,8 +113,10 @@ static struct sbi_result share(struct tvm *tvm, struct vcpu *v, uint64_t gpa, ui
 mon_err_t covg_complete_share(struct mon *mon, hart_t hart, struct tvm *tvm, struct vcpu *v,
 			      uint64_t host_pa)
 {
-	uint64_t gpa = v->pending_gpa;
-	uint64_t pages = v->pending_len / MON_PAGE_SIZE;
+	unsigned int idx = v->pending_share - 1u;
+	struct mmio_region *slot = &tvm->shared[idx];
+	uint64_t gpa = slot->gpa;
+	uint64_t pages = slot->len / MON_PAGE_SIZE;
 	uint64_t old[SHARE_MAX_PAGES];
 	uint64_t old_perm[SHARE_MAX_PAGES];
 	uint64_t pa;
@@ -117,8 +124,8 @@ mon_err_t covg_complete_share(struct mon *mon, hart_t hart, struct tvm *tvm, str
 	uint64_t mapped = 0;
 	mon_err_t err = MON_OK;
 
-	v->pending_gpa = 0;
-	v->pending_len = 0;
+	v->pending_share = 0;
+	tvm->shared_pending &= (uint8_t) ~(1u << idx);
 	if (!mon_is_aligned(host_pa, MON_PAGE_SIZE) ||
 	    !memmap_is_host(&mon->map, host_pa, pages * MON_PAGE_SIZE)) {
 		err = MON_ERR_INVALID_ADDRESS; /* the host offered memory that is not its own */
@@ -151,6 +158,8 @@ mon_err_t covg_complete_share(struct mon *mon, hart_t hart, struct tvm *tvm, str
 		v->x[10] = (uint64_t)dispatch_err_to_sbi(
 			err == MON_ERR_OUT_OF_PTPAGES ? MON_ERR_FAILED : err);
 		v->x[11] = 0;
+		slot->gpa = 0; /* the reservation ends with the request */
+		slot->len = 0;
 		return err;
 	}
 	/* No hart may still reach the old pages when they are scrubbed and freed. */
@@ -161,9 +170,6 @@ mon_err_t covg_complete_share(struct mon *mon, hart_t hart, struct tvm *tvm, str
 			pages_free(mon, tvm, old[i], 1);
 		}
 	}
-	struct mmio_region *slot = free_slot(tvm->shared, MON_MAX_SHARED);
-	slot->gpa = gpa;
-	slot->len = pages * MON_PAGE_SIZE;
 	v->x[10] = 0;
 	v->x[11] = 0;
 	return MON_OK;
@@ -180,7 +186,8 @@ static struct sbi_result unshare(struct mon *mon, hart_t hart, struct tvm *tvm, 
 		return res(MON_ERR_INVALID_ADDRESS, 0);
 	}
 	for (unsigned int i = 0; i < MON_MAX_SHARED; i++) {
-		if (tvm->shared[i].len && tvm->shared[i].gpa == gpa && tvm->shared[i].len == len) {
+		if (tvm->shared[i].len && tvm->shared[i].gpa == gpa && tvm->shared[i].len == len &&
+		    !((tvm->shared_pending >> i) & 1)) {
 			r = &tvm->shared[i];
 		}
 	}
@@ -238,7 +245,11 @@ static struct sbi_result attcaps(struct mon *mon, struct tvm *tvm, uint64_t gpa,
 							     : COVE_MEASUREMENT_RUNTIME;
 		caps.msmt_regs[i].tcg_pcr_index = COVE_UNMAPPED_TCG_PCR;
 	}
-	return res(memaccess_guest_write(mon, tvm, gpa, &caps, sizeof(caps)), sizeof(caps));
+	/* "the entire range doesn't span a CONFIDENTIAL_MEMORY_REGION": INVALID_PARAM */
+	if (memaccess_guest_write(mon, tvm, gpa, &caps, sizeof(caps)) != MON_OK) {
+		return res(MON_ERR_INVALID_PARAM, 0);
+	}
+	return res(MON_OK, sizeof(caps));
 }
 
 static struct sbi_result extend(struct mon *mon, struct tvm *tvm, uint64_t gpa, uint64_t len,
@@ -269,7 +280,10 @@ static struct sbi_result read_measurement(struct mon *mon, struct tvm *tvm, uint
 	if (size < 48 || index >= COVE_MEASURE_COUNT) {
 		return res(MON_ERR_INVALID_PARAM, 0);
 	}
-	return res(memaccess_guest_write(mon, tvm, gpa, tvm->measure[index], 48), 48);
+	if (memaccess_guest_write(mon, tvm, gpa, tvm->measure[index], 48) != MON_OK) {
+		return res(MON_ERR_INVALID_PARAM, 0); /* not confidential memory of the TVM */
+	}
+	return res(MON_OK, 48);
 }
 
 static struct sbi_result retrieve_secret(uint64_t gpa, uint64_t size)
@@ -304,12 +318,13 @@ struct sbi_result covg_handle(struct mon *mon, hart_t hart, struct tvm *tvm, str
 	default: return res(MON_ERR_NOT_SUPPORTED, 0); /* get_evidence: remote attestation */
 	}
 	if (r.err == MON_OK) {
-		/* "This implies an exit to the host": which call, and for MMIO and share
-		 * calls the range (the host must know it); nothing of the guest's data. */
+		/* "This implies an exit to the host": which call, and for MMIO, share and
+		 * interrupt calls their arguments (the host must act on them); nothing of
+		 * the guest's data. */
 		*notify = true;
 		n->reveal[6] = call->fid;
 		n->reveal[7] = SBI_EXT_COVG;
-		if (call->fid <= COVG_UNSHARE_MEMORY_REGION) {
+		if (call->fid <= COVG_DENY_EXTERNAL_INTERRUPT) {
 			n->reveal[0] = a[0];
 			n->reveal[1] = a[1];
 		}

@@ -57,6 +57,10 @@ static struct sbi_result hsm(struct tvm *tvm, struct vcpu *self, const struct sb
 			return fail(MON_ERR_INVALID_PARAM);
 		}
 		struct vcpu *t = &tvm->vcpu[id];
+		/* start_addr is a guest physical address in the TVM's space. */
+		if ((call->arg[1] & 1) || call->arg[1] >= gstage_gpa_limit(tvm->mode)) {
+			return fail(MON_ERR_INVALID_ADDRESS);
+		}
 		if (t->state != VCPU_STOPPED) {
 			return fail(MON_ERR_ALREADY_AVAILABLE);
 		}
@@ -85,9 +89,11 @@ static struct sbi_result hsm(struct tvm *tvm, struct vcpu *self, const struct sb
 		return ok(tvm->vcpu[id].state == VCPU_STOPPED ? SBI_HSM_STATE_STOPPED
 							      : SBI_HSM_STATE_STARTED);
 	case SBI_HSM_HART_SUSPEND:
-		/* Default retentive suspend behaves like WFI: give the hart back. */
+		/* Default retentive suspend behaves like WFI: give the hart back. The
+		 * default non-retentive type is valid but not implemented; every other
+		 * type is reserved or platform-specific (SBI HSM, suspend errors). */
 		if (call->arg[0] != SBI_HSM_SUSPEND_RET_DEFAULT) {
-			return fail(call->arg[0] >= SBI_HSM_SUSPEND_NON_RET_DEFAULT
+			return fail(call->arg[0] == SBI_HSM_SUSPEND_NON_RET_DEFAULT
 					    ? MON_ERR_NOT_SUPPORTED
 					    : MON_ERR_INVALID_PARAM);
 		}
@@ -171,25 +177,30 @@ static struct sbi_result rfence(struct mon *mon, hart_t hart, struct tvm *tvm,
 	return ok(0);
 }
 
-static struct sbi_result srst(struct tvm *tvm, const struct sbi_call *call, struct run_notify *n,
-			      bool *notify)
+static struct sbi_result srst(struct mon *mon, hart_t hart, struct tvm *tvm,
+			      const struct sbi_call *call, struct run_notify *n, bool *notify)
 {
 	if (call->fid != SBI_SRST_SYSTEM_RESET) {
 		return fail(MON_ERR_NOT_SUPPORTED);
 	}
-	if (call->arg[0] > SBI_SRST_TYPE_WARM_REBOOT && call->arg[0] < 0xF0000000u) {
-		return fail(MON_ERR_INVALID_PARAM);
-	}
-	if (call->arg[1] > SBI_SRST_REASON_SYSTEM_FAILURE && call->arg[1] < 0xE0000000u) {
+	/* reset_type and reset_reason are 32-bit values (SBI SRST). */
+	if (call->arg[0] > UINT32_MAX || call->arg[1] > UINT32_MAX ||
+	    (call->arg[0] > SBI_SRST_TYPE_WARM_REBOOT && call->arg[0] < 0xF0000000u) ||
+	    (call->arg[1] > SBI_SRST_REASON_SYSTEM_FAILURE && call->arg[1] < 0xE0000000u)) {
 		return fail(MON_ERR_INVALID_PARAM);
 	}
 	/* The TVM is over: every vCPU dead; the host learns type and reason. */
 	tvm->shutdown = true;
 	for (unsigned int i = 0; i < tvm->vcpu_count; i++) {
-		if (tvm->vcpu[i].state != VCPU_RUNNING) {
-			tvm->vcpu[i].state = VCPU_DEAD;
+		struct vcpu *t = &tvm->vcpu[i];
+
+		if (t->state != VCPU_RUNNING) {
+			t->state = VCPU_DEAD;
+		} else if (t->hart != hart) {
+			hal_ipi_send(hart, t->hart); /* its next trap ends it (run_guest_trap) */
 		}
 	}
+	(void)mon;
 	*notify = true;
 	n->dead = true;
 	n->reveal[0] = call->arg[0];
@@ -255,7 +266,7 @@ enum mon_action guest_ecall(struct mon *mon, hart_t hart, struct mon_trap_frame 
 							 : fail(MON_ERR_NOT_SUPPORTED);
 			break;
 		case SBI_EXT_RFENCE: r = rfence(mon, hart, tvm, &call); break;
-		case SBI_EXT_SRST: r = srst(tvm, &call, &n, &notify); break;
+		case SBI_EXT_SRST: r = srst(mon, hart, tvm, &call, &n, &notify); break;
 		case SBI_EXT_DBCN: r = dbcn(mon, tvm, &call, &n, &notify); break;
 		case SBI_EXT_COVG: r = covg_handle(mon, hart, tvm, v, &call, &n, &notify); break;
 		default: break;

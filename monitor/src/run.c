@@ -164,7 +164,8 @@ static enum mon_action exit_to_host(struct mon *mon, hart_t hart, struct mon_tra
 	/* 1. Keep the guest's state. */
 	hal_csr_save(hart, &cur);
 	overlay_guest(&v->csr, &cur);
-	v->state = e->dead ? VCPU_DEAD : (v->state == VCPU_STOPPED ? VCPU_STOPPED : VCPU_RUNNABLE);
+	bool dead = e->dead || tvm->shutdown;
+	v->state = dead ? VCPU_DEAD : (v->state == VCPU_STOPPED ? VCPU_STOPPED : VCPU_RUNNABLE);
 
 	/* 2. Tell the host only what this exit allows. */
 	for (unsigned int i = 0; i < e->ngprs; i++) {
@@ -188,13 +189,12 @@ static enum mon_action exit_to_host(struct mon *mon, hart_t hart, struct mon_tra
 	switch_pmp(hart, &layout);
 	mon_memcpy(frame->x, h->host_x, sizeof(frame->x));
 	frame->x[10] = SBI_SUCCESS;
-	frame->x[11] = e->dead ? 1 : 0;
+	frame->x[11] = dead ? 1 : 0;
 	frame->mepc = h->host_mepc;
 	frame->mstatus = h->host_mstatus;
 	mon_memzero_explicit(h->host_x, sizeof(h->host_x));
 	h->run_tvm = 0;
 	h->run_vcpu = 0;
-	(void)tvm;
 	return MON_ACTION_EXIT_TO_HOST;
 }
 
@@ -220,8 +220,10 @@ static mon_err_t take_answer(struct mon *mon, hart_t hart, struct tvm *tvm, stru
 		break;
 	}
 	case EXIT_SHARE:
-		err = covg_complete_share(mon, hart, tvm, v,
-					  nacl_get(mon, hart, NACL_SCRATCH_GPR_OFFSET(11)));
+		if (v->pending_share) {
+			err = covg_complete_share(mon, hart, tvm, v,
+						  nacl_get(mon, hart, NACL_SCRATCH_GPR_OFFSET(11)));
+		}
 		break;
 	default: break;
 	}
@@ -419,6 +421,16 @@ enum mon_action run_guest_trap(struct mon *mon, hart_t hart, struct mon_trap_fra
 	struct tvm *tvm;
 	struct vcpu *v = running_vcpu(mon, hart, &tvm);
 
+	if (tvm->shutdown) {
+		/* Another vCPU shut the TVM down: whatever brought this one here, it ends. */
+		struct exit_info e = { .cause = frame->mcause, .dead = true };
+		if (frame->mcause == (CAUSE_INTERRUPT | IRQ_MSI)) {
+			hal_ipi_clear(hart);
+		}
+		mon_memcpy(v->x, frame->x, sizeof(v->x));
+		v->pc = frame->mepc;
+		return exit_to_host(mon, hart, frame, tvm, v, &e);
+	}
 	if (frame->mcause & CAUSE_INTERRUPT) {
 		struct exit_info e = { .cause = frame->mcause };
 
