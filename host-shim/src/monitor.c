@@ -11,6 +11,7 @@ void shim_mon_config_default(struct shim_mon_config *cfg)
 	cfg->image_size = UINT64_C(256) << 10;
 	cfg->data_size = UINT64_C(256) << 10;
 	cfg->confidential_size = UINT64_C(8) << 20;
+	cfg->tvm_quota_pages = 0;
 }
 
 struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
@@ -28,6 +29,7 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 	plat.data.base = world->mem.base + cfg->image_size;
 	plat.data.size = cfg->data_size;
 	plat.confidential_size = cfg->confidential_size;
+	plat.tvm_quota_pages = cfg->tvm_quota_pages;
 	plat.harts = world->cfg.harts;
 	plat.pmp_count = world->cfg.pmp_entries;
 	plat.vmid_bits = world->cfg.vmid_bits;

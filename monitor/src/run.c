@@ -70,6 +70,8 @@ void run_vcpu_reset(const struct mon *mon, const struct tvm *tvm, struct vcpu *v
 	v->csr.hgatp =
 		((uint64_t)tvm->mode << 60) | ((uint64_t)tvm->vmid << 44) | (tvm->root >> 12);
 	v->csr.vstimecmp = UINT64_MAX;
+	/* With F/D the vCPU starts with zeroed FP registers of its own. */
+	v->csr.fp_valid = (mon->plat.features & MON_FEAT_FP) ? 1 : 0;
 }
 
 /* The fields of a vCPU's image that belong to the guest; the rest stay the host's. */
@@ -99,6 +101,10 @@ static void overlay_guest(struct hal_csr_image *img, const struct hal_csr_image 
 	img->vstval = g->vstval;
 	img->vsatp = g->vsatp;
 	img->vstimecmp = g->vstimecmp;
+	/* FP registers are the guest's too: the host must never see them (I8). */
+	img->fp_valid = g->fp_valid;
+	img->fcsr = g->fcsr;
+	mon_memcpy(img->f, g->f, sizeof(img->f));
 }
 
 static struct vcpu *running_vcpu(struct mon *mon, hart_t hart, struct tvm **tvm)

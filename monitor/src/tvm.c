@@ -44,7 +44,10 @@ struct tvm *tvm_alloc(struct mon *mon)
 			mon_memset(t, 0, sizeof(*t));
 			t->id = (uint8_t)(i + 1);
 			t->vmid = vmid;
-			t->quota = mon->page_count;
+			t->quota = mon->plat.tvm_quota_pages &&
+						   mon->plat.tvm_quota_pages < mon->page_count
+					   ? mon->plat.tvm_quota_pages
+					   : mon->page_count;
 			t->state = COVE_TVM_INITIALIZING;
 			return t;
 		}

@@ -5,8 +5,15 @@
 
 void fixture_init(struct fixture *f, unsigned int harts)
 {
-	struct shim_world_config wc;
 	struct shim_mon_config mc;
+
+	shim_mon_config_default(&mc);
+	fixture_init_with(f, harts, &mc);
+}
+
+void fixture_init_with(struct fixture *f, unsigned int harts, const struct shim_mon_config *mc)
+{
+	struct shim_world_config wc;
 	const char *why = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -15,8 +22,7 @@ void fixture_init(struct fixture *f, unsigned int harts)
 	wc.dram_size = UINT64_C(64) << 20;
 	f->w = shim_world_create(&wc, &why);
 	ASSERT_TRUE(f->w != NULL);
-	shim_mon_config_default(&mc);
-	f->mon = shim_mon_boot(f->w, &mc, &f->plat, &why);
+	f->mon = shim_mon_boot(f->w, mc, &f->plat, &why);
 	ASSERT_TRUE(f->mon != NULL);
 	f->conf = mon_introspect_confidential(f->mon);
 	f->host_base = f->plat.data.base + f->plat.data.size;

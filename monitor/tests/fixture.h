@@ -21,6 +21,9 @@ struct fixture {
 /** Boots a @harts-hart, 64 MiB world with the default monitor layout. */
 void fixture_init(struct fixture *f, unsigned int harts);
 
+/** As fixture_init with monitor configuration @mc. */
+void fixture_init_with(struct fixture *f, unsigned int harts, const struct shim_mon_config *mc);
+
 /** Destroys the world. */
 void fixture_fini(struct fixture *f);
 

@@ -15,6 +15,7 @@ struct shim_mon_config {
 	uint64_t image_size;	    /* monitor image at the DRAM base */
 	uint64_t data_size;	    /* monitor data right after the image */
 	uint64_t confidential_size; /* carved by the monitor from the top of DRAM */
+	uint64_t tvm_quota_pages;   /* per-TVM page quota; 0 = all of confidential memory */
 };
 
 /** Defaults: 256 KiB image, 256 KiB data, 8 MiB confidential memory. */

@@ -35,6 +35,7 @@ struct mon_platform {
 	struct mon_region reserved[MON_MAX_REGIONS]; /* firmware-reserved, never host memory */
 	unsigned int reserved_count;
 	uint64_t confidential_size; /* bytes of DRAM to carve as confidential memory */
+	uint64_t tvm_quota_pages;   /* confidential pages one TVM may own; 0 = all */
 	unsigned int harts;	    /* 1..MON_MAX_HARTS */
 	unsigned int pmp_count;	    /* PMP entries every hart implements */
 	unsigned int vmid_bits;	    /* VMIDLEN */
