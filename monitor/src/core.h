@@ -285,6 +285,9 @@ bool gstage_unmap(struct mon *mon, struct tvm *tvm, uint64_t gpa, uint64_t *pa, 
 void gstage_remap(struct mon *mon, hart_t hart, struct tvm *tvm, uint64_t gpa, uint64_t pa,
 		  uint64_t perm);
 
+/** Page-table levels of (hgatp or vsatp) MODE @mode: 3, 4, 5, or 0 when unsupported. */
+unsigned int gstage_levels(unsigned int mode);
+
 /** Highest GPA + 1 of hgatp MODE @mode (2^41, 2^50, 2^59), 0 for others. */
 uint64_t gstage_gpa_limit(unsigned int mode);
 

@@ -10,11 +10,9 @@
 #include "covemon/abi/measure.h"
 #include "covemon/abi/sbi.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
 #define SHARE_MAX_PAGES 64u
-#define PTE_R		(UINT64_C(1) << 1)
-#define PTE_W		(UINT64_C(1) << 2)
-#define PTE_X		(UINT64_C(1) << 3)
 
 static struct sbi_result res(mon_err_t err, uint64_t value)
 {

@@ -9,18 +9,9 @@
  */
 #include "core.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
-#define PTE_V	      (UINT64_C(1) << 0)
-#define PTE_R	      (UINT64_C(1) << 1)
-#define PTE_W	      (UINT64_C(1) << 2)
-#define PTE_X	      (UINT64_C(1) << 3)
-#define PTE_U	      (UINT64_C(1) << 4)
-#define PTE_A	      (UINT64_C(1) << 6)
-#define PTE_D	      (UINT64_C(1) << 7)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK  ((UINT64_C(1) << 44) - 1)
-
-static unsigned int mode_levels(unsigned int mode)
+unsigned int gstage_levels(unsigned int mode)
 {
 	switch (mode) {
 	case 8: return 3;  /* Sv39x4 */
@@ -32,7 +23,7 @@ static unsigned int mode_levels(unsigned int mode)
 
 uint64_t gstage_gpa_limit(unsigned int mode)
 {
-	unsigned int levels = mode_levels(mode);
+	unsigned int levels = gstage_levels(mode);
 
 	return levels ? UINT64_C(1) << (12 + 9 * (levels - 1) + 11) : 0;
 }
@@ -61,7 +52,7 @@ mon_err_t gstage_init(struct mon *mon, hart_t hart, struct tvm *tvm, unsigned in
 {
 	uint64_t root;
 
-	if (!mode_levels(mode)) {
+	if (!gstage_levels(mode)) {
 		return MON_ERR_INVALID_PARAM;
 	}
 	if (pages_alloc(mon, hart, tvm, PAGE_TVM_PT, 4, 4 * MON_PAGE_SIZE, &root) != MON_OK) {
@@ -75,7 +66,7 @@ mon_err_t gstage_init(struct mon *mon, hart_t hart, struct tvm *tvm, unsigned in
 mon_err_t gstage_map(struct mon *mon, hart_t hart, struct tvm *tvm, uint64_t gpa, uint64_t pa,
 		     uint64_t perm)
 {
-	unsigned int levels = mode_levels(tvm->mode);
+	unsigned int levels = gstage_levels(tvm->mode);
 	uint64_t new_tables[5];
 	uint64_t *new_links[5];
 	unsigned int made = 0;
@@ -120,7 +111,7 @@ mon_err_t gstage_map(struct mon *mon, hart_t hart, struct tvm *tvm, uint64_t gpa
 /* The level-0 PTE slot of @gpa, or NULL when a table on the way is missing. */
 static uint64_t *leaf_slot(const struct tvm *tvm, uint64_t gpa)
 {
-	unsigned int levels = mode_levels(tvm->mode);
+	unsigned int levels = gstage_levels(tvm->mode);
 	uint64_t table = tvm->root;
 
 	if (!levels || !tvm->root || gpa >= gstage_gpa_limit(tvm->mode)) {

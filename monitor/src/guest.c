@@ -10,8 +10,7 @@
 #include "covemon/abi/cove.h"
 #include "covemon/abi/sbi.h"
 #include "covemon/lib.h"
-
-#define IRQ_VSSI_BIT (UINT64_C(1) << 2)
+#include "riscv_bits.h"
 
 static struct sbi_result ok(uint64_t value)
 {

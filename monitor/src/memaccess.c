@@ -6,6 +6,7 @@
  */
 #include "core.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
 mon_err_t memaccess_host_read(const struct mon *mon, hart_t hart, uint64_t pa, void *dst,
 			      size_t len)
@@ -30,11 +31,6 @@ mon_err_t memaccess_host_write(const struct mon *mon, hart_t hart, uint64_t pa, 
 	}
 	return MON_OK;
 }
-
-#define PTE_V (UINT64_C(1) << 0)
-#define PTE_R (UINT64_C(1) << 1)
-#define PTE_W (UINT64_C(1) << 2)
-#define PTE_X (UINT64_C(1) << 3)
 
 /*
  * The host address of guest page @gpa if it is one of @tvm's confidential
@@ -112,7 +108,7 @@ static bool vs_translate(const struct mon *mon, const struct tvm *tvm, uint64_t 
 			 uint64_t *gpa)
 {
 	unsigned int mode = (unsigned int)(vsatp >> 60);
-	unsigned int levels = mode == 8 ? 3 : mode == 9 ? 4 : mode == 10 ? 5 : 0;
+	unsigned int levels = gstage_levels(mode);
 	uint64_t table = (vsatp & ((UINT64_C(1) << 44) - 1)) << 12;
 
 	if (mode == 0) {

@@ -8,18 +8,9 @@
 #include "covemon/abi/cove.h"
 #include "covemon/abi/sbi.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
 /* Trap causes and mstatus fields the core reads (privileged spec). */
-#define CAUSE_INTERRUPT	  (UINT64_C(1) << 63)
-#define CAUSE_ECALL_HS	  9u
-#define MSTATUS_SIE	  (UINT64_C(1) << 1)
-#define MSTATUS_SPIE	  (UINT64_C(1) << 5)
-#define MSTATUS_SPP	  (UINT64_C(1) << 8)
-#define MSTATUS_MPP_SHIFT 11
-#define MSTATUS_MPP	  (UINT64_C(3) << MSTATUS_MPP_SHIFT)
-#define MSTATUS_MPV	  (UINT64_C(1) << 39)
-#define PRIV_U		  0u
-#define PRIV_S		  1u
 
 static bool platform_ok(hart_t boot_hart, const struct mon_platform *plat)
 {

@@ -25,19 +25,9 @@
 #include "covemon/fdt.h"
 #include "covemon/lib.h"
 #include "covemon/sha384.h"
+#include "riscv_bits.h"
 
-#define PTE_V		   (UINT64_C(1) << 0)
-#define PTE_R		   (UINT64_C(1) << 1)
-#define PTE_W		   (UINT64_C(1) << 2)
-#define PTE_X		   (UINT64_C(1) << 3)
-#define PTE_U		   (UINT64_C(1) << 4)
-#define PTE_A		   (UINT64_C(1) << 6)
-#define PTE_D		   (UINT64_C(1) << 7)
-#define PTE_RESERVED	   (~((UINT64_C(1) << 54) - 1)) /* bits 63:54: no Svpbmt/Svnapot */
-#define PTE_PPN(pte)	   ((((pte) >> 10) & ((UINT64_C(1) << 44) - 1)) << 12)
 #define PROMOTE_MAX_TABLES 512u
-#define HGATP_MODE_SHIFT   60
-#define HGATP_PPN_MASK	   ((UINT64_C(1) << 44) - 1)
 
 struct walk_frame {
 	uint64_t table;
@@ -55,11 +45,6 @@ struct promote {
 	struct mon_region visited[PROMOTE_MAX_TABLES];
 	unsigned int nvisited;
 };
-
-static unsigned int levels_of(unsigned int mode)
-{
-	return mode == 8 ? 3 : mode == 9 ? 4 : mode == 10 ? 5 : 0;
-}
 
 /* Copies one host page into a new confidential page, maps and measures it. */
 static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, uint64_t perm)
@@ -189,31 +174,6 @@ static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int l
 	return MON_OK;
 }
 
-/* Copies [@gpa, @gpa + @len) of the TVM's (already copied) memory into @dst. */
-static bool read_guest(const struct mon *mon, const struct tvm *tvm, uint64_t gpa, void *dst,
-		       uint64_t len)
-{
-	uint8_t *out = dst;
-
-	while (len) {
-		uint64_t pa;
-		uint64_t pte;
-		uint64_t chunk = MON_PAGE_SIZE - (gpa & (MON_PAGE_SIZE - 1));
-
-		if (chunk > len) {
-			chunk = len;
-		}
-		if (!gstage_lookup(mon, tvm, gpa, &pa, &pte) || !(pte & PTE_R)) {
-			return false;
-		}
-		mon_memcpy(out, hal_mon_map_ro(pa_init(pa), chunk), chunk);
-		out += chunk;
-		gpa += chunk;
-		len -= chunk;
-	}
-	return true;
-}
-
 /* Parses the FDT from the TVM's copy: vCPU count and the memory node. */
 static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
 {
@@ -225,7 +185,7 @@ static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
 	uint64_t mem_size;
 	unsigned int cpus;
 
-	if (!read_guest(p->mon, p->tvm, fdt_gpa, header, sizeof(header))) {
+	if (memaccess_guest_read(p->mon, p->tvm, fdt_gpa, header, sizeof(header)) != MON_OK) {
 		return MON_ERR_INVALID_ADDRESS;
 	}
 	uint32_t total = mon_load_be32(header + 4);
@@ -239,7 +199,7 @@ static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
 	}
 	uint8_t *buf = hal_mon_map(pa_init(scratch), npages * MON_PAGE_SIZE);
 	err = MON_ERR_INVALID_ADDRESS;
-	if (read_guest(p->mon, p->tvm, fdt_gpa, buf, total) &&
+	if (memaccess_guest_read(p->mon, p->tvm, fdt_gpa, buf, total) == MON_OK &&
 	    fdt_init(&fdt, buf, total) == MON_OK) {
 		cpus = fdt_count_cpus(&fdt);
 		if (cpus >= 1 && cpus <= MON_MAX_VCPUS &&
@@ -347,9 +307,9 @@ struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_
 		r.err = MON_ERR_FAILED;
 		return r;
 	}
-	unsigned int mode = (unsigned int)(hgatp >> HGATP_MODE_SHIFT);
-	unsigned int levels = levels_of(mode);
-	uint64_t root = (hgatp & HGATP_PPN_MASK) << 12;
+	unsigned int mode = (unsigned int)(hgatp >> ATP_MODE_SHIFT);
+	unsigned int levels = gstage_levels(mode);
+	uint64_t root = (hgatp & ATP_PPN_MASK) << 12;
 	if (!levels) {
 		r.err = MON_ERR_FAILED;
 		return r;

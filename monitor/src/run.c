@@ -13,33 +13,9 @@
 #include "covemon/abi/sbi.h"
 #include "covemon/insn.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
-#define CAUSE_INTERRUPT	       (UINT64_C(1) << 63)
-#define CAUSE_ILLEGAL_INSN     2u
-#define CAUSE_LOAD_ACCESS      5u
-#define CAUSE_STORE_ACCESS     7u
-#define CAUSE_ECALL_VS	       10u
-#define CAUSE_FETCH_GUEST_PAGE 20u
-#define CAUSE_LOAD_GUEST_PAGE  21u
-#define CAUSE_VIRTUAL_INSN     22u
-#define CAUSE_STORE_GUEST_PAGE 23u
-#define IRQ_MSI		       3u
-#define MSTATUS_SIE	       (UINT64_C(1) << 1)
-#define MSTATUS_SPIE	       (UINT64_C(1) << 5)
-#define MSTATUS_MPIE	       (UINT64_C(1) << 7)
-#define MSTATUS_SPP	       (UINT64_C(1) << 8)
-#define MSTATUS_MPP	       (UINT64_C(3) << 11)
-#define MSTATUS_MPP_S	       (UINT64_C(1) << 11)
-#define MSTATUS_GVA	       (UINT64_C(1) << 38)
-#define MSTATUS_MPV	       (UINT64_C(1) << 39)
-#define HSTATUS_VTW	       (UINT64_C(1) << 21)
-#define HSTATUS_VSXL_64	       (UINT64_C(2) << 32)
-#define ENVCFG_STCE	       (UINT64_C(1) << 63)
-#define COUNTEREN_TM	       (UINT64_C(1) << 1)
-#define INSN_WFI	       UINT32_C(0x10500073)
-#define PTE_R		       (UINT64_C(1) << 1)
-#define PTE_W		       (UINT64_C(1) << 2)
-#define PTE_X		       (UINT64_C(1) << 3)
+#define INSN_WFI UINT32_C(0x10500073)
 
 /* Exceptions a TVM handles itself: misaligned, access faults, illegal
  * instruction, breakpoint, ecall from VU, VS-stage page faults. medeleg and
