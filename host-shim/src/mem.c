@@ -97,6 +97,9 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 	if (len == 0 || !shim_mem_is_dram(mem, pa, len)) {
 		return;
 	}
+	if (pa < mem->watch_base + mem->watch_size && mem->watch_base < pa + len) {
+		mem->watch_writes++;
+	}
 	size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
 	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
 
@@ -200,6 +203,12 @@ void shim_mem_reset(struct shim_mem *mem)
 		mem_restore_page(mem, mem->pinned_list[i]);
 	}
 	mem->resets++;
+}
+
+void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size)
+{
+	mem->watch_base = base;
+	mem->watch_size = size;
 }
 
 size_t shim_mem_dirty_pages(const struct shim_mem *mem)

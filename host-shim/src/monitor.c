@@ -70,6 +70,7 @@ enum mon_action shim_mon_deliver(struct shim_world *world, struct mon *mon, unsi
 	frame.mtval2 = h->csr.mtval2;
 	frame.mtinst = h->csr.mtinst;
 	shim_hal_bind(world);
+	world->monitor_entries++;
 	action = mon_trap(mon, hart, &frame);
 	/* As the firmware's trap exit: GPRs, then mepc and mstatus last, then mret. */
 	memcpy(h->x, frame.x, sizeof(h->x));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Read-only views of monitor state: see covemon/introspect.h. */
 #include "covemon/introspect.h"
+#include <stddef.h>
+
 #include "core.h"
 
 struct mon_region mon_introspect_confidential(const struct mon *mon)
@@ -65,14 +67,21 @@ bool mon_introspect_vcpu(const struct mon *mon, uint64_t id, uint64_t vcpu,
 
 bool mon_introspect_page(const struct mon *mon, uint64_t pa, struct mon_page_view *out)
 {
-	const struct page_rec *r = pages_rec(mon, pa);
+	uint64_t base = mon->map.confidential.base;
 
-	if (!r) {
+	if (pa < base || pa - base >= mon->map.confidential.size) {
 		return false;
 	}
+	const struct page_rec *r = &mon->pages[(pa - base) / MON_PAGE_SIZE];
 	out->state = r->state;
 	out->owner = r->owner;
 	return true;
+}
+
+const struct mon_page_view *mon_introspect_pages(const struct mon *mon, uint64_t *count)
+{
+	*count = mon->page_count;
+	return (const struct mon_page_view *)(const void *)mon->pages;
 }
 
 uint64_t mon_introspect_pages_in_use(const struct mon *mon)
@@ -83,6 +92,22 @@ uint64_t mon_introspect_pages_in_use(const struct mon *mon)
 		n += mon->pages[i].state != PAGE_FREE;
 	}
 	return n;
+}
+
+size_t mon_introspect_state_bytes(const struct mon *mon)
+{
+	return (size_t)(((uint8_t *)mon->pages - (const uint8_t *)mon) +
+			mon->page_count * sizeof(*mon->pages));
+}
+
+bool mon_introspect_hart(const struct mon *mon, hart_t hart, uint64_t *tvm, uint64_t *vcpu)
+{
+	if (hart >= mon->plat.harts || mon->hart[hart].run_tvm == 0) {
+		return false;
+	}
+	*tvm = mon->hart[hart].run_tvm;
+	*vcpu = mon->hart[hart].run_vcpu;
+	return true;
 }
 
 void mon_introspect_state_hash(const struct mon *mon, uint8_t out[SHA384_DIGEST_SIZE])
@@ -104,3 +129,6 @@ _Static_assert((int)MON_VCPU_STOPPED == (int)VCPU_STOPPED &&
 _Static_assert((int)MON_PAGE_TVM_DATA == (int)PAGE_TVM_DATA &&
 		       (int)MON_PAGE_TVM_META == (int)PAGE_TVM_META,
 	       "page view states follow enum page_state");
+_Static_assert(sizeof(struct mon_page_view) == sizeof(struct page_rec) &&
+		       offsetof(struct mon_page_view, owner) == offsetof(struct page_rec, owner),
+	       "page views are the records themselves");

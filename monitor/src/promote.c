@@ -140,10 +140,14 @@ static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned 
 	return MON_OK;
 }
 
+/* PTEs fetched per host read: every PTE is still read exactly once. */
+#define WALK_CHUNK 16u
+
 /* Depth-first over the host's tree in ascending GPA order, with an explicit stack. */
 static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int levels)
 {
 	struct walk_frame stack[5];
+	uint64_t chunk[5][WALK_CHUNK];
 	unsigned int depth = 1;
 	mon_err_t err;
 
@@ -154,19 +158,22 @@ static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int l
 	stack[0] = (struct walk_frame){ root, 0, 0, 2048, levels - 1 };
 	while (depth) {
 		struct walk_frame *f = &stack[depth - 1];
-		uint64_t pte;
+		uint64_t *buf = chunk[depth - 1];
 
 		if (f->next == f->entries) {
 			depth--;
 			continue;
 		}
 		uint32_t i = f->next++;
-		uint64_t gpa = f->base_gpa + ((uint64_t)i << (12 + 9 * f->level));
-		err = memaccess_host_read(p->mon, p->hart, f->table + 8 * (uint64_t)i, &pte,
-					  sizeof(pte));
-		if (err == MON_OK) {
-			err = walk_pte(p, stack, &depth, pte, gpa, f->level);
+		if (i % WALK_CHUNK == 0) {
+			err = memaccess_host_read(p->mon, p->hart, f->table + 8 * (uint64_t)i, buf,
+						  sizeof(chunk[0]));
+			if (err != MON_OK) {
+				return err;
+			}
 		}
+		uint64_t gpa = f->base_gpa + ((uint64_t)i << (12 + 9 * f->level));
+		err = walk_pte(p, stack, &depth, buf[i % WALK_CHUNK], gpa, f->level);
 		if (err != MON_OK) {
 			return err;
 		}

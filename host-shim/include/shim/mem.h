@@ -29,6 +29,9 @@ struct shim_mem {
 	size_t pinned_count;
 	uint64_t *touched; /* bitmap: written at any time since creation */
 	uint64_t resets;
+	uint64_t watch_base; /* a region whose writes are counted (shim_mem_watch) */
+	uint64_t watch_size;
+	uint64_t watch_writes;
 };
 
 /**
@@ -66,6 +69,12 @@ bool shim_mem_snapshot(struct shim_mem *mem);
 
 /** Restores the pages written since the snapshot, and the pinned pages. */
 void shim_mem_reset(struct shim_mem *mem);
+
+/**
+ * Counts, from now on, every tracked write that touches [@base, @base + @size)
+ * in mem->watch_writes, so an oracle can skip checks of memory nobody wrote.
+ */
+void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size);
 
 /** Pages written since the snapshot (or since creation). */
 size_t shim_mem_dirty_pages(const struct shim_mem *mem);

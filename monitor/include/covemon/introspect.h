@@ -59,9 +59,11 @@ enum mon_page_view_state {
 	MON_PAGE_TVM_META,
 };
 
+/** One page record, laid out exactly as the monitor keeps it. */
 struct mon_page_view {
-	unsigned int state; /* enum mon_page_view_state */
-	unsigned int owner; /* TVM id, 0 when free */
+	uint8_t state; /* enum mon_page_view_state */
+	uint8_t owner; /* TVM id, 0 when free */
+	uint16_t reserved;
 };
 
 /** The TVM with id @id: true and its view, false when there is none. */
@@ -74,8 +76,24 @@ bool mon_introspect_vcpu(const struct mon *mon, uint64_t id, uint64_t vcpu,
 /** The record of confidential page @pa: false outside confidential memory. */
 bool mon_introspect_page(const struct mon *mon, uint64_t pa, struct mon_page_view *out);
 
+/**
+ * All page records at once (one per 4 KiB of confidential memory, in
+ * address order), read-only; *@count receives their number.
+ */
+const struct mon_page_view *mon_introspect_pages(const struct mon *mon, uint64_t *count);
+
 /** Number of confidential pages that are not free. */
 uint64_t mon_introspect_pages_in_use(const struct mon *mon);
+
+/**
+ * How many bytes at the start of the data region hold monitor state (the
+ * instance and the page records): a byte-wise before/after comparison of
+ * this range detects any state change (fuzz oracle for I7).
+ */
+size_t mon_introspect_state_bytes(const struct mon *mon);
+
+/** The vCPU running on physical hart @hart: true with TVM id and vCPU index. */
+bool mon_introspect_hart(const struct mon *mon, hart_t hart, uint64_t *tvm, uint64_t *vcpu);
 
 /**
  * A digest of every byte of monitor state (the instance with its TVMs and

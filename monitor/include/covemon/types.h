@@ -49,4 +49,4 @@ typedef uint64_t hartmask_t;
 
 #define MON_PAGE_SHIFT 12
 #define MON_PAGE_SIZE  (UINT64_C(1) << MON_PAGE_SHIFT)
-#define MON_MAX_HARTS  64
+#define MON_MAX_HARTS  16 /* per-hart state is kept for this many harts */

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The fuzz engine: one emulated world per configuration, booted once and
+ * reset to that snapshot before each input (dirty-page reset), then the
+ * input's operations performed as the host or the guest on a hart, with the
+ * oracle after every operation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "covemon/abi/cove.h"
+#include "covemon/abi/nacl.h"
+#include "covemon/abi/sbi.h"
+#include "covemon/introspect.h"
+#include "covemon/lib.h"
+#include "harness.h"
+#include "world_internal.h"
+
+bool fuzz_trace;
+
+#define MIB	   (UINT64_C(1) << 20)
+#define VM_GPA	   UINT64_C(0x80000000)
+#define SLOT_PAGES 96u	/* host pages per VM slot */
+#define SLOT_FIRST 16u	/* first host page of slot 0 */
+#define NACL_FIRST 400u /* NACL areas: 3 pages per hart from here */
+
+static struct fuzz_world *worlds[64];
+static void run_ops(struct fuzz_world *fw, const struct fuzz_input *in);
+
+/* The prepared states of CONFIG bits 5:4, as text (the same operations an input could use). */
+static const char *const prepared[4] = {
+	"",
+	/* (NACL on every hart is added by prepare: the lines depend on the hart count) */
+	("build_vm h0 slot=0 pages=8 vcpus=2 mode=0 flaw=none param=0\n"
+	 "host h0 COVH fid=7 fdt(0) raw(0x0) entry(0) raw(0x0) raw(0x0) raw(0x0)\n"),
+	"run h0 tvm=0 vcpu=0\n",
+	"guest h0 COVG fid=2 gpa(0:64+0x0) raw(0x1000) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n",
+};
+
+/* Runs the setup of prepared state @state (each builds on the one before). */
+static void prepare(struct fuzz_world *fw, unsigned int state, uint8_t config)
+{
+	static struct fuzz_input setup;
+	char text[2048] = "";
+	const char *why = "?";
+
+	snprintf(text, sizeof(text), "version 1 config 0x%02x\n", config);
+	for (unsigned int h = 0; state && h < fw->harts; h++) {
+		char line[128];
+		snprintf(line, sizeof(line),
+			 "host h%u NACL fid=1 nacl(%u) raw(0x0) raw(0x0) raw(0x0) raw(0x0) "
+			 "raw(0x0)\n",
+			 h, h);
+		strncat(text, line, sizeof(text) - strlen(text) - 1);
+	}
+	for (unsigned int s = 1; s <= state; s++) {
+		strncat(text, prepared[s], sizeof(text) - strlen(text) - 1);
+	}
+	if (fuzz_parse_text(text, &setup, &why)) {
+		fprintf(stderr, "covemon-fuzz: prepared state %u: %s\n", state, why);
+		abort();
+	}
+	run_ops(fw, &setup);
+	if (state >= 1 && fw->ntvm != 1) {
+		fprintf(stderr, "covemon-fuzz: prepared state %u: promote failed\n", state);
+		abort();
+	}
+	if (state >= 2 && !shim_mode_virt(fw->w->hart[0].mode) != (state == 3)) {
+		fprintf(stderr, "covemon-fuzz: prepared state %u: not where it should be\n", state);
+		abort();
+	}
+	memcpy(fw->prep_slot, fw->slot, sizeof(fw->slot));
+	memcpy(fw->prep_tvm_ids, fw->tvm_ids, sizeof(fw->tvm_ids));
+	fw->prep_ntvm = fw->ntvm;
+	memcpy(fw->prep_host_saved, fw->host_saved, sizeof(fw->host_saved));
+	memcpy(fw->prep_host_x, fw->host_x, sizeof(fw->host_x));
+}
+
+static struct fuzz_world *world_for(uint8_t config)
+{
+	unsigned int idx = config & 0x3F;
+	struct fuzz_world *fw = worlds[idx];
+	struct shim_world_config wc;
+	struct shim_mon_config mc;
+	const char *why = "?";
+
+	if (fw) {
+		return fw;
+	}
+	fw = calloc(1, sizeof(*fw));
+	if (!fw) {
+		abort();
+	}
+	shim_world_config_default(&wc);
+	wc.harts = (config & 3) + 1;
+	wc.dram_size = 32 * MIB;
+	wc.smepmp = config & 4;
+	wc.vmid_bits = (config & 8) ? 2 : 14;
+	fw->w = shim_world_create(&wc, &why);
+	shim_mon_config_default(&mc);
+	mc.confidential_size = 4 * MIB;
+	fw->mon = fw->w ? shim_mon_boot(fw->w, &mc, &fw->plat, &why) : NULL;
+	if (!fw->mon || !shim_world_snapshot(fw->w)) {
+		fprintf(stderr, "covemon-fuzz: cannot set up a world: %s\n", why);
+		abort();
+	}
+	fw->harts = wc.harts;
+	fw->conf = mon_introspect_confidential(fw->mon);
+	/* TVM tables and scrubbed pages are confidential memory: the oracle re-walks on writes
+	 * there. */
+	shim_mem_watch(&fw->w->mem, fw->conf.base, fw->conf.size);
+	fw->host_base = fw->plat.data.base + fw->plat.data.size;
+	for (unsigned int h = 0; h < FUZZ_MAX_HARTS; h++) {
+		fw->nacl[h] = fw->host_base + (NACL_FIRST + 3 * (uint64_t)h) * SHIM_PAGE_SIZE;
+	}
+	/* Boot snapshot first (so setup ops behave as in any input), then the prepared state. */
+	prepare(fw, (config >> 4) & 3, config);
+	if (!shim_world_snapshot(fw->w)) {
+		abort();
+	}
+	worlds[idx] = fw;
+	return fw;
+}
+
+/* ----------------------------------------------------- argument values --- */
+
+static const uint64_t specials[] = {
+	0,
+	1,
+	UINT64_MAX,
+	UINT64_C(1) << 63,
+	0xFFF,
+	0x1000,
+	48,
+	47,
+	12288,
+	UINT64_C(1) << 41,
+	UINT64_C(1) << 50,
+	UINT64_MAX - 4095,
+	0x10000000,
+	0x80000000,
+	UINT64_C(0xFFFFFFFF),
+	UINT64_C(0x7FFFFFFF),
+};
+
+uint64_t fuzz_arg_value(const struct fuzz_world *fw, const struct fuzz_arg *a)
+{
+	uint64_t host_pages = (fw->conf.base - fw->host_base) / SHIM_PAGE_SIZE;
+
+	switch (a->tag) {
+	case FUZZ_ARG_RAW: return a->raw;
+	case FUZZ_ARG_TVM: return a->k < fw->ntvm ? fw->tvm_ids[a->k] : (uint64_t)(a->k % 10);
+	case FUZZ_ARG_SMALL: return a->k;
+	case FUZZ_ARG_HOST:
+		return fw->host_base + (a->page % host_pages) * SHIM_PAGE_SIZE + (a->off & 0xFFF);
+	case FUZZ_ARG_GPA: return VM_GPA + (uint64_t)a->page * SHIM_PAGE_SIZE + a->off;
+	case FUZZ_ARG_CONF:
+		return fw->conf.base +
+		       (a->page % (fw->conf.size / SHIM_PAGE_SIZE)) * SHIM_PAGE_SIZE +
+		       (a->off & 0xFFF);
+	case FUZZ_ARG_MON:
+		return ((a->k & 1) ? fw->plat.data.base : fw->plat.image.base) +
+		       (a->off % fw->plat.data.size);
+	case FUZZ_ARG_NACL: return fw->nacl[a->k % FUZZ_MAX_HARTS];
+	case FUZZ_ARG_FDT: return fw->slot[a->k % FUZZ_VM_SLOTS].fdt_gpa;
+	case FUZZ_ARG_ENTRY: return fw->slot[a->k % FUZZ_VM_SLOTS].entry;
+	case FUZZ_ARG_SPECIAL: return specials[a->k % (sizeof(specials) / sizeof(specials[0]))];
+	default: return 0;
+	}
+}
+
+/* ------------------------------------------------------------ oracles --- */
+
+_Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const char *detail)
+{
+	fprintf(stderr, "covemon-oracle: %s violated at operation %u: %s\n", invariant, op_index,
+		detail);
+	fflush(stderr);
+	abort();
+}
+
+/* Spec return codes: anything outside SBI's and CoVE's sets is a bug (clamping). */
+static void check_error_code(unsigned int op_index, int64_t err)
+{
+	if ((err <= 0 && err >= SBI_ERR_DENIED_LOCKED) ||
+	    (err <= COVE_ERR_OUT_OF_PTPAGES && err >= COVE_ERR_BUSY)) {
+		return;
+	}
+	char d[64];
+	snprintf(d, sizeof(d), "a0 = %lld is no SBI or CoVE error code", (long long)err);
+	fuzz_fail(op_index, "return-code", d);
+}
+
+/*
+ * The error codes the CoVE spec lists per COVH function, plus NOT_SUPPORTED
+ * for functions covemon does not implement. An error outside the list is a
+ * spec violation.
+ */
+static void check_covh_code(unsigned int op_index, uint16_t fid, int64_t err)
+{
+	static const struct {
+		uint16_t fid;
+		int64_t allowed[6];
+	} table[] = {
+		{ COVH_GET_TSM_INFO,
+		  { SBI_ERR_INVALID_ADDRESS, SBI_ERR_INVALID_PARAM, SBI_ERR_FAILED } },
+		{ COVH_PROMOTE_TO_TVM,
+		  { SBI_ERR_INVALID_ADDRESS, COVE_ERR_AUTH, COVE_ERR_OUT_OF_MEMORY,
+		    SBI_ERR_FAILED } },
+		{ COVH_DESTROY_TVM, { SBI_ERR_INVALID_PARAM, SBI_ERR_FAILED } },
+		{ COVH_RUN_TVM_VCPU, { SBI_ERR_INVALID_PARAM, SBI_ERR_FAILED } },
+	};
+	if (err == 0 || err == SBI_ERR_NOT_SUPPORTED) {
+		return;
+	}
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].fid != fid) {
+			continue;
+		}
+		for (size_t j = 0; j < 6; j++) {
+			if (table[i].allowed[j] == err) {
+				return;
+			}
+		}
+	}
+	char d[80];
+	snprintf(d, sizeof(d), "COVH fid %u returned %lld, not in the spec's list", fid,
+		 (long long)err);
+	fuzz_fail(op_index, "return-code", d);
+}
+
+static void state_snapshot(struct fuzz_world *fw)
+{
+	/* I7 compares the monitor's bytes; the instance and the page records. */
+	fw->state_len = mon_introspect_state_bytes(fw->mon);
+	memcpy(fw->state_before, hal_mon_map_ro(pa_init(fw->plat.data.base), fw->state_len),
+	       fw->state_len);
+}
+
+static void check_unchanged(struct fuzz_world *fw, unsigned int op_index, const char *what)
+{
+	const uint8_t *now = hal_mon_map_ro(pa_init(fw->plat.data.base), fw->state_len);
+
+	if (memcmp(now, fw->state_before, fw->state_len) != 0) {
+		size_t at = 0;
+		while (at < fw->state_len && now[at] == fw->state_before[at]) {
+			at++;
+		}
+		char d[128];
+		snprintf(d, sizeof(d), "%s returned an error but monitor byte %zu changed", what,
+			 at);
+		fuzz_fail(op_index, "I7 error atomicity", d);
+	}
+}
+
+/* I8: after an exit the host sees its own registers except a0/a1. */
+static void check_host_regs(struct fuzz_world *fw, unsigned int h, unsigned int op_index)
+{
+	struct shim_hart *hart = &fw->w->hart[h];
+
+	if (!fw->host_saved[h] || shim_mode_virt(hart->mode)) {
+		return;
+	}
+	for (unsigned int r = 1; r < 32; r++) {
+		if (r != 10 && r != 11 && hart->x[r] != fw->host_x[h][r]) {
+			char d[96];
+			snprintf(d, sizeof(d), "host x%u changed across a TVM run on hart %u", r,
+				 h);
+			fuzz_fail(op_index, "I8 register confidentiality", d);
+		}
+	}
+	fw->host_saved[h] = false;
+}
+
+/* --------------------------------------------------------- operations --- */
+
+static void do_ecall(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, bool guest,
+		     unsigned int i)
+{
+	struct shim_hart *hart = &fw->w->hart[h];
+	uint64_t args[6];
+	uint64_t eid = op->ext >= 0xF0 ? op->raw_eid : fuzz_exts[op->ext];
+
+	if (guest != shim_mode_virt(hart->mode) || hart->mode == SHIM_MODE_M) {
+		return; /* nobody of that kind runs on this hart now */
+	}
+	for (unsigned int a = 0; a < 6; a++) {
+		args[a] = fuzz_arg_value(fw, &op->arg[a]);
+	}
+	bool run = !guest && eid == SBI_EXT_COVH && op->fid == COVH_RUN_TVM_VCPU;
+	if (!guest) {
+		/* The host's registers at the ecall: a0..a5 the arguments, a6/a7 FID/EID. */
+		memcpy(fw->host_x[h], hart->x, sizeof(fw->host_x[h]));
+		for (unsigned int a = 0; a < 6; a++) {
+			fw->host_x[h][10 + a] = args[a];
+		}
+		fw->host_x[h][16] = op->fid;
+		fw->host_x[h][17] = eid;
+		fw->host_saved[h] = true;
+	}
+	state_snapshot(fw);
+	struct shim_sbiret r = shim_mon_ecall(fw->w, fw->mon, h, eid, op->fid, args);
+	if (fuzz_trace) {
+		fprintf(stderr, "  -> a0=%lld a1=0x%llx, hart %u now in %s\n", (long long)r.error,
+			(unsigned long long)r.value, h,
+			shim_mode_virt(hart->mode) ? "the guest" : "the host");
+	}
+	if (!r.reached_monitor) {
+		return;
+	}
+	if (run && shim_mode_virt(hart->mode)) {
+		return; /* entered the vCPU: a0/a1 are the guest's now */
+	}
+	if (!guest || !shim_mode_virt(hart->mode)) {
+		/* The caller's a0/a1 (host, or the host after a guest call exited). */
+		check_error_code(i, r.error);
+	}
+	if (!guest && eid == SBI_EXT_COVH) {
+		check_covh_code(i, op->fid, r.error);
+		if (r.error != 0) {
+			check_unchanged(fw, i, "a host COVH call");
+		} else if (op->fid == COVH_PROMOTE_TO_TVM && fw->ntvm < 8) {
+			fw->tvm_ids[fw->ntvm++] = r.value;
+		}
+	} else if (!guest && r.error != 0 && eid != SBI_EXT_COVH) {
+		check_unchanged(fw, i, "a host SBI call");
+	}
+	if (!guest) {
+		fw->host_saved[h] = run; /* only a run that exits has regs to compare */
+	}
+	check_host_regs(fw, h, i);
+}
+
+static void do_access(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h,
+		      unsigned int i)
+{
+	struct shim_hart *hart = &fw->w->hart[h];
+	unsigned int size = 1u << ((op->flags >> 1) & 3);
+	uint64_t addr = fuzz_arg_value(fw, &op->addr) & ~(uint64_t)(size - 1);
+
+	if (!shim_mode_virt(hart->mode)) {
+		return;
+	}
+	uint64_t entries = fw->w->monitor_entries;
+	uint64_t watched = fw->w->mem.watch_writes;
+	enum shim_guest_outcome o = shim_mon_guest_access(fw->w, fw->mon, h, op->flags & 1, addr,
+							  size, op->reg, !(op->flags & 8));
+	/* The guest's own store to its page changes no table or record: only the
+	 * monitor can, and it did not run. */
+	if (fw->w->monitor_entries == entries) {
+		fw->w->mem.watch_writes = watched;
+	}
+	if (fuzz_trace) {
+		fprintf(stderr, "  -> %s\n",
+			o == SHIM_GUEST_DONE	 ? "done"
+			: o == SHIM_GUEST_EXITED ? "exit to host"
+						 : "trap");
+	}
+	check_host_regs(fw, h, i);
+}
+
+static void do_irq(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, unsigned int i)
+{
+	struct shim_hart *hart = &fw->w->hart[h];
+
+	switch (op->irq % 4) {
+	case 0: /* the host's timer (Sstc) */
+		hart->csr.menvcfg |= UINT64_C(1) << 63;
+		hart->csr.stimecmp = 0;
+		hart->csr.mie |= UINT64_C(1) << SHIM_IRQ_STI;
+		shim_world_update_timers(fw->w);
+		break;
+	case 1: shim_world_set_irq(fw->w, h, SHIM_IRQ_SEI, true); break;
+	case 2:
+		shim_world_send_ipi(fw->w, h);
+		hart->csr.mie |= UINT64_C(1) << SHIM_IRQ_MSI;
+		break;
+	default: shim_world_advance_time(fw->w, 1000); break;
+	}
+	(void)shim_mon_interrupt(fw->w, fw->mon, h);
+	/* The source goes away so one operation is one interrupt. */
+	hart->csr.stimecmp = UINT64_MAX;
+	shim_world_set_irq(fw->w, h, SHIM_IRQ_SEI, false);
+	shim_world_set_irq(fw->w, h, SHIM_IRQ_MSI, false);
+	shim_world_update_timers(fw->w);
+	check_host_regs(fw, h, i);
+}
+
+static void do_host_write(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h,
+			  unsigned int i)
+{
+	unsigned int size = 1u << op->size;
+	uint64_t addr = fuzz_arg_value(fw, &op->addr) & ~(uint64_t)(size - 1);
+	struct shim_access_result r;
+
+	if (fw->w->hart[h].mode != SHIM_MODE_HS) {
+		return;
+	}
+	r = shim_world_store(fw->w, h, addr, size, op->value);
+	/* I1 by hardware: a host store into monitor or confidential memory must fault. */
+	if (r.ok && (mon_ranges_overlap(addr, size, fw->conf.base, fw->conf.size) ||
+		     mon_ranges_overlap(addr, size, fw->plat.image.base,
+					fw->plat.image.size + fw->plat.data.size))) {
+		fuzz_fail(i, "I1 host isolation", "a host store reached protected memory");
+	}
+}
+
+static void do_faults(struct fuzz_world *fw, const struct fuzz_op *op)
+{
+	fw->plan.fail[op->fault_kind % SHIM_FAULT_KINDS] = op->value;
+	shim_world_set_faults(fw->w, &fw->plan);
+}
+
+static void do_run(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, unsigned int i)
+{
+	struct fuzz_op call;
+
+	memset(&call, 0, sizeof(call));
+	call.kind = FUZZ_OP_HOST_ECALL;
+	call.ext = 2; /* COVH */
+	call.fid = COVH_RUN_TVM_VCPU;
+	call.arg[0].tag = FUZZ_ARG_TVM;
+	call.arg[0].k = op->tvm;
+	call.arg[1].tag = FUZZ_ARG_SMALL;
+	call.arg[1].k = op->vcpu % 9;
+	do_ecall(fw, &call, h, false, i);
+}
+
+void fuzz_execute(const struct fuzz_input *in)
+{
+	static bool trace_checked;
+
+	if (!trace_checked) {
+		trace_checked = true;
+		fuzz_trace = fuzz_trace || getenv("COVEMON_FUZZ_TRACE") != NULL;
+	}
+	struct fuzz_world *fw = world_for(in->config);
+
+	shim_world_reset(fw->w);
+	memcpy(fw->slot, fw->prep_slot, sizeof(fw->slot));
+	memcpy(fw->tvm_ids, fw->prep_tvm_ids, sizeof(fw->tvm_ids));
+	fw->ntvm = fw->prep_ntvm;
+	memcpy(fw->host_saved, fw->prep_host_saved, sizeof(fw->host_saved));
+	memcpy(fw->host_x, fw->prep_host_x, sizeof(fw->host_x));
+	memset(&fw->plan, 0, sizeof(fw->plan));
+	fw->checked_valid = false; /* the reset changed memory the counter does not see */
+	run_ops(fw, in);
+}
+
+static void run_ops(struct fuzz_world *fw, const struct fuzz_input *in)
+{
+	shim_hal_bind(fw->w);
+	for (unsigned int i = 0; i < in->nops; i++) {
+		const struct fuzz_op *op = &in->op[i];
+		unsigned int h = op->hart % fw->harts;
+
+		if (fuzz_trace) {
+			struct fuzz_input one = { .version = 1, .config = in->config, .nops = 1 };
+			one.op[0] = *op;
+			fprintf(stderr, "op %u: ", i);
+			fuzz_print_op(&one.op[0], stderr);
+		}
+		switch (op->kind) {
+		case FUZZ_OP_BUILD_VM: fuzz_build_vm(fw, op, h); break;
+		case FUZZ_OP_HOST_ECALL: do_ecall(fw, op, h, false, i); break;
+		case FUZZ_OP_GUEST_ECALL: do_ecall(fw, op, h, true, i); break;
+		case FUZZ_OP_GUEST_ACCESS: do_access(fw, op, h, i); break;
+		case FUZZ_OP_IRQ: do_irq(fw, op, h, i); break;
+		case FUZZ_OP_HOST_WRITE: do_host_write(fw, op, h, i); break;
+		case FUZZ_OP_FAULTS: do_faults(fw, op); break;
+		case FUZZ_OP_RUN: do_run(fw, op, h, i); break;
+		default: break;
+		}
+		fuzz_oracle_check(fw, i);
+		if (fuzz_trace) {
+			fprintf(stderr, "  oracle: I1 I2 I3 I4 I5 I6 I9 I10 held\n");
+		}
+	}
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * BUILD_VM: the host prepares a VM for promote_to_tvm in one of four host
+ * memory slots, optionally with one planted defect (enum fuzz_flaw), and
+ * reflects hgatp and the boot registers in the NACL area of the hart.
+ */
+#include <string.h>
+
+#include "covemon/abi/nacl.h"
+#include "shim/vmimage.h"
+#include "world_internal.h"
+
+#define VM_GPA	   UINT64_C(0x80000000)
+#define SLOT_PAGES 96u
+#define SLOT_FIRST 16u
+#define PTE_V	   0x1u
+#define PTE_R	   0x2u
+#define PTE_W	   0x4u
+#define PTE_X	   0x8u
+#define PTE_U	   0x10u
+#define PTE_A	   0x40u
+#define PTE_D	   0x80u
+#define LEAF	   (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+
+static void put64(struct shim_mem *mem, uint64_t pa, uint64_t v)
+{
+	(void)shim_mem_write(mem, pa, &v, 8);
+}
+
+void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h)
+{
+	static const unsigned int modes[4] = { 8, 9, 10, 7 };
+	struct shim_vm_builder b;
+	struct fuzz_slot *slot = &fw->slot[op->slot % FUZZ_VM_SLOTS];
+	uint64_t base =
+		fw->host_base + (SLOT_FIRST + (uint64_t)op->slot * SLOT_PAGES) * SHIM_PAGE_SIZE;
+	unsigned int pages = 2 + op->pages % 24; /* the last one holds the FDT */
+	uint8_t fdt[4096];
+
+	if (!shim_vm_begin(&b, &fw->w->mem, base, SLOT_PAGES * SHIM_PAGE_SIZE,
+			   modes[op->mode % 4])) {
+		return;
+	}
+	for (unsigned int i = 0; i < pages; i++) {
+		uint64_t pa = shim_vm_page(&b);
+		uint8_t fill[64];
+		if (!pa) {
+			return;
+		}
+		memset(fill, (int)(op->param + i), sizeof(fill));
+		(void)shim_mem_write(&fw->w->mem, pa, fill, sizeof(fill));
+		if (!shim_vm_set_pte(&b, VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE, 0,
+				     ((pa >> 12) << 10) | LEAF)) {
+			return;
+		}
+		if (i == pages - 1) {
+			unsigned int vcpus =
+				op->flaw == FUZZ_FLAW_FDT_NO_CPUS ? 0 : 1 + op->vcpus % 8;
+			size_t len =
+				shim_fdt_write(fdt, sizeof(fdt), vcpus, VM_GPA, UINT64_C(1) << 20);
+			if (op->flaw == FUZZ_FLAW_FDT_MAGIC) {
+				fdt[0] ^= 0xFF;
+			}
+			(void)shim_mem_write(&fw->w->mem, pa, fdt, len);
+			slot->fdt_gpa = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
+		}
+	}
+	/* One planted defect, at a page chosen by param. */
+	uint64_t gpa = VM_GPA + (uint64_t)(op->param % pages) * SHIM_PAGE_SIZE;
+	uint64_t slot0 = shim_vm_pte_addr(&b, gpa, 0);
+	uint64_t pte = 0;
+	(void)shim_mem_read(&fw->w->mem, slot0, &pte, 8);
+	switch (op->flaw) {
+	case FUZZ_FLAW_W_WITHOUT_R: put64(&fw->w->mem, slot0, pte & ~(uint64_t)PTE_R); break;
+	case FUZZ_FLAW_RESERVED_BITS: put64(&fw->w->mem, slot0, pte | (UINT64_C(1) << 60)); break;
+	case FUZZ_FLAW_NO_U: put64(&fw->w->mem, slot0, pte & ~(uint64_t)PTE_U); break;
+	case FUZZ_FLAW_MISALIGNED_HUGE:
+		(void)shim_vm_set_pte(&b, UINT64_C(0xC0000000), 1,
+				      ((((uint64_t)b.next + SHIM_PAGE_SIZE) >> 12) << 10) | LEAF);
+		break;
+	case FUZZ_FLAW_CYCLE: {
+		uint64_t l1 = shim_vm_pte_addr(&b, gpa, 1);
+		put64(&fw->w->mem, l1, ((b.root >> 12) << 10) | PTE_V);
+		break;
+	}
+	case FUZZ_FLAW_LEAF_TO_CONF:
+		put64(&fw->w->mem, slot0, ((fw->conf.base >> 12) << 10) | LEAF);
+		break;
+	case FUZZ_FLAW_LEAF_TO_MON:
+		put64(&fw->w->mem, slot0, ((fw->plat.data.base >> 12) << 10) | LEAF);
+		break;
+	case FUZZ_FLAW_INVALID_V0: put64(&fw->w->mem, slot0, pte & ~(uint64_t)PTE_V); break;
+	case FUZZ_FLAW_HIGH_ROOT: {
+		uint64_t pa = shim_vm_page(&b);
+		if (pa) {
+			(void)shim_vm_set_pte(&b, UINT64_C(1) << 40, 0, ((pa >> 12) << 10) | LEAF);
+		}
+		break;
+	}
+	default: break;
+	}
+	slot->built = true;
+	slot->entry = VM_GPA;
+	/* Reflect the VM in the NACL area of the hart, as the host would before promote. */
+	uint64_t nacl = fw->nacl[h];
+	put64(&fw->w->mem, nacl + nacl_csr_offset(NACL_CSR_HGATP), shim_vm_hgatp(&b, 0));
+	put64(&fw->w->mem, nacl + NACL_SCRATCH_GPR_OFFSET(10), 0);
+	put64(&fw->w->mem, nacl + NACL_SCRATCH_GPR_OFFSET(11), slot->fdt_gpa);
+}

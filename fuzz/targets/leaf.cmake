@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Leaf fuzz targets: one library module each, no monitor state.
+#   fdt     the devicetree reader over untrusted blobs (monitor/lib/fdt.c)
+#   insn    the MMIO load/store decoder (monitor/src/insn.c)
+#   crypto  SHA-384, HMAC, HKDF and AES-256-GCM, differentially against
+#           OpenSSL's libcrypto (host only, as every fuzz build is)
+covemon_add_fuzz_target(NAME fdt
+	SOURCES ${CMAKE_CURRENT_LIST_DIR}/fdt.c
+	LIBS covemon_lib)
+
+covemon_add_fuzz_target(NAME insn
+	SOURCES ${CMAKE_CURRENT_LIST_DIR}/insn.c
+	LIBS covemon_core)
+
+# covemon_lib's crypto is built without libFuzzer's coverage instrumentation
+# (it only slowed the sequence target, monitor/CMakeLists.txt). Here the
+# crypto is the code under test, so under libFuzzer this target compiles its
+# own instrumented copy; those objects define the crypto symbols, and the
+# archive still supplies the rest (mon_memeq_ct, mon_memzero_explicit).
+# AFL++ instruments everything its compiler builds, so it needs no copy.
+set(leaf_crypto_sources ${CMAKE_CURRENT_LIST_DIR}/crypto.c)
+if(COVEMON_LIBFUZZER)
+	list(APPEND leaf_crypto_sources
+		${PROJECT_SOURCE_DIR}/monitor/lib/sha384.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/hmac.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/hkdf.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/aes_gcm.c)
+endif()
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+covemon_add_fuzz_target(NAME crypto
+	SOURCES ${leaf_crypto_sources}
+	LIBS covemon_lib OpenSSL::Crypto)
