@@ -33,8 +33,12 @@ struct fuzz_world {
 	/* Oracle caches: what was last found good. */
 	uint64_t checked_writes; /* mem.watch_writes at the last table walk */
 	bool checked_valid;
-	struct shim_pmp checked_pmp[FUZZ_MAX_HARTS];
-	enum shim_mode checked_mode[FUZZ_MAX_HARTS];
+	struct fuzz_pmp_ok {
+		bool valid;
+		bool virt;
+		struct shim_pmp pmp;
+	} pmp_ok[4]; /* PMP images already found good, by context (host or guest) */
+	unsigned int pmp_ok_next;
 	size_t state_len;
 	uint8_t state_before[256 * 1024];
 };
