@@ -11,7 +11,7 @@ packages=(
 	# host build and tests
 	build-essential cmake ninja-build git python3 clang-format clang-tidy cppcheck
 	# fuzzing: libFuzzer, sanitizers, coverage, AFL++
-	clang llvm lld libclang-rt-14-dev afl++
+	clang llvm lld libclang-rt-14-dev afl++ gnuplot-nox
 	# firmware cross toolchain and its C library
 	gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 	# running and debugging firmware
