@@ -219,9 +219,16 @@ static void check_running(struct fuzz_world *fw, unsigned int op)
 		uint64_t rt;
 		uint64_t rv;
 		bool runs = mon_introspect_hart(fw->mon, h, &rt, &rv);
+		struct mon_tvm_view t;
+		struct mon_vcpu_view vv;
 		if (runs != shim_mode_virt(fw->w->hart[h].mode)) {
 			fuzz_fail(op, inv_i5,
 				  "a hart's mode disagrees with the vCPU the monitor put there");
+		}
+		if (runs && (!mon_introspect_tvm(fw->mon, rt, &t) ||
+			     !mon_introspect_vcpu(fw->mon, rt, rv, &vv) ||
+			     vv.state != MON_VCPU_RUNNING || vv.hart != h)) {
+			fuzz_fail(op, inv_i5, "a hart runs a vCPU that is not running there (or is gone)");
 		}
 	}
 }
