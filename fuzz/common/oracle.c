@@ -228,7 +228,8 @@ static void check_running(struct fuzz_world *fw, unsigned int op)
 		if (runs && (!mon_introspect_tvm(fw->mon, rt, &t) ||
 			     !mon_introspect_vcpu(fw->mon, rt, rv, &vv) ||
 			     vv.state != MON_VCPU_RUNNING || vv.hart != h)) {
-			fuzz_fail(op, inv_i5, "a hart runs a vCPU that is not running there (or is gone)");
+			fuzz_fail(op, inv_i5,
+				  "a hart runs a vCPU that is not running there (or is gone)");
 		}
 	}
 }

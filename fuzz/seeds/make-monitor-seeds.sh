@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Regenerates the binary seeds of the monitor-level targets from the text
+# seeds in fuzz/seeds/sequence/*.txt with fuzz-text:
+#   sequence: each text seed as is
+#   guest:    the seeds that start from a running vCPU
+#   call:     every host/guest call line, from each prepared state
+#   promote:  a few image geometries with and without patches
+# Usage: make-monitor-seeds.sh [FUZZ_TEXT_BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ft=${1:-build/host/fuzz/fuzz-text}
+[ -x "$ft" ] || { echo "make-monitor-seeds: build fuzz-text first (./covemon build host)" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p fuzz/corpus/sequence fuzz/corpus/guest fuzz/corpus/call fuzz/corpus/promote
+
+for t in fuzz/seeds/sequence/*.txt; do
+	n=$(basename "$t" .txt)
+	"$ft" encode "$t" "fuzz/corpus/sequence/$n.bin"
+	if head -n 5 "$t" | grep -q '^version 1 config 0x2'; then
+		cp "fuzz/corpus/sequence/$n.bin" "fuzz/corpus/guest/$n.bin"
+	fi
+done
+
+i=0
+for cfg in 0x01 0x11 0x21 0x31; do
+	grep -hE '^(host|guest) ' fuzz/seeds/sequence/*.txt | sort -u | while IFS= read -r line; do
+		printf 'version 1 config %s\n%s\n' "$cfg" "$line" >"$tmp/one.txt"
+		"$ft" encode "$tmp/one.txt" "$tmp/one.bin"
+		# the call target's input is the encoding without the version byte
+		tail -c +2 "$tmp/one.bin" >"fuzz/corpus/call/${cfg}-$(printf '%s' "$line" | cksum | cut -d' ' -f1).bin"
+	done
+	i=$((i + 1))
+done
+
+# promote: pages, vcpus, mode, then 11-byte patches (where, index, value)
+printf '\x08\x02\x00' >fuzz/corpus/promote/valid-sv39x4.bin
+printf '\x06\x01\x01' >fuzz/corpus/promote/valid-sv48x4.bin
+printf '\x06\x04\x02' >fuzz/corpus/promote/valid-sv57x4.bin
+printf '\x08\x02\x00\x00\x00\x00\xdf\x00\x00\x20\x00\x00\x00\x00' >fuzz/corpus/promote/root-entry-0-leaf.bin
+printf '\x08\x02\x00\x80\x00\x10\xff\x00\x00\x00\x00\x00\x00\x00' >fuzz/corpus/promote/fdt-byte.bin
+echo "make-monitor-seeds: $(ls fuzz/corpus/call | wc -l) call, $(ls fuzz/corpus/guest | wc -l) guest, $(ls fuzz/corpus/promote | wc -l) promote, $(ls fuzz/corpus/sequence | wc -l) sequence seeds"
