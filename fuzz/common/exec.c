@@ -119,6 +119,7 @@ static struct fuzz_world *world_for(uint8_t config)
 	if (!shim_world_snapshot(fw->w)) {
 		abort();
 	}
+	fuzz_poison_free_pages(fw); /* the snapshot copy unpoisoned what it read */
 	worlds[idx] = fw;
 	return fw;
 }

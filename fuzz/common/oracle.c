@@ -369,12 +369,28 @@ static void check_tlbs(struct fuzz_world *fw, unsigned int op)
 	}
 }
 
+void fuzz_poison_free_pages(struct fuzz_world *fw)
+{
+	uint64_t n;
+	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
+
+	/* Any access to a free confidential page through a host pointer is a bug:
+	 * ASan reports it at once (hal_mon_map unpoisons what the monitor takes). */
+	for (uint64_t p = 0; p < n; p++) {
+		if (rec[p].state == MON_PAGE_FREE) {
+			shim_mem_poison(&fw->w->mem, fw->conf.base + p * SHIM_PAGE_SIZE,
+					SHIM_PAGE_SIZE);
+		}
+	}
+}
+
 void fuzz_oracle_check(struct fuzz_world *fw, unsigned int op_index)
 {
 	check_pmp(fw, op_index);
 	/* Tables and records live in tracked memory: unchanged memory, unchanged verdict. */
 	if (!fw->checked_valid || fw->w->mem.watch_writes != fw->checked_writes) {
 		check_tvms(fw, op_index);
+		fuzz_poison_free_pages(fw);
 		fw->checked_writes = fw->w->mem.watch_writes;
 	} else {
 		check_running(fw, op_index);

@@ -52,5 +52,8 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 /** Prints one operation in the text form. */
 void fuzz_print_op(const struct fuzz_op *op, void *file);
 
+/** ASan-poisons every free confidential page (after the records may have changed). */
+void fuzz_poison_free_pages(struct fuzz_world *fw);
+
 /** Reports an oracle failure and aborts. */
 _Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const char *detail);

@@ -153,6 +153,8 @@ void *hal_mon_map(paddr_t pa, size_t len)
 	if (!p) {
 		hal_panic("hal_mon_map of a range that is not RAM");
 	}
+	/* The monitor takes the page: usable again if an oracle had poisoned it. */
+	shim_mem_unpoison(&world()->mem, pa_addr(pa), len);
 	return p;
 }
 
@@ -163,6 +165,7 @@ const void *hal_mon_map_ro(paddr_t pa, size_t len)
 	if (!p) {
 		hal_panic("hal_mon_map_ro of a range that is not RAM");
 	}
+	shim_mem_unpoison(&world()->mem, pa_addr(pa), len);
 	return p;
 }
 

@@ -13,6 +13,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SHIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SHIM_ASAN 1
+#endif
+#endif
+#ifdef SHIM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 static bool bit_test(const uint64_t *map, size_t i)
 {
 	return (map[i / 64] >> (i % 64)) & 1;
@@ -112,12 +123,32 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 	}
 }
 
+/*
+ * The emulated hardware's own accesses (MMU walks, loads and stores by the
+ * software on a hart) are not the monitor's: they ignore ASan poisoning,
+ * which marks memory the monitor must not touch through its pointers.
+ */
+__attribute__((no_sanitize("address"))) static void raw_copy(uint8_t *dst, const uint8_t *src,
+							     size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		__builtin_memcpy(&v, src + i, 8);
+		__builtin_memcpy(dst + i, &v, 8);
+	}
+	for (; i < len; i++) {
+		dst[i] = src[i];
+	}
+}
+
 bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t len)
 {
 	if (!shim_mem_is_dram(mem, pa, len)) {
 		return false;
 	}
-	memcpy(dst, mem->dram + (pa - mem->base), len);
+	raw_copy(dst, mem->dram + (pa - mem->base), len);
 	return true;
 }
 
@@ -127,7 +158,7 @@ bool shim_mem_write(struct shim_mem *mem, uint64_t pa, const void *src, size_t l
 		return false;
 	}
 	shim_mem_mark_written(mem, pa, len);
-	memcpy(mem->dram + (pa - mem->base), src, len);
+	raw_copy(mem->dram + (pa - mem->base), src, len);
 	return true;
 }
 
@@ -167,6 +198,7 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 		while (bits) {
 			size_t p = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
+			shim_mem_unpoison(mem, mem->base + p * SHIM_PAGE_SIZE, SHIM_PAGE_SIZE);
 			memcpy(mem->snap + p * SHIM_PAGE_SIZE, mem->dram + p * SHIM_PAGE_SIZE,
 			       SHIM_PAGE_SIZE);
 		}
@@ -182,6 +214,7 @@ static void mem_restore_page(struct shim_mem *mem, size_t p)
 {
 	size_t off = p * SHIM_PAGE_SIZE;
 
+	shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 	if (mem->snap) {
 		memcpy(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE);
 	} else {
@@ -203,6 +236,32 @@ void shim_mem_reset(struct shim_mem *mem)
 		mem_restore_page(mem, mem->pinned_list[i]);
 	}
 	mem->resets++;
+}
+
+void shim_mem_poison(struct shim_mem *mem, uint64_t pa, uint64_t len)
+{
+#ifdef SHIM_ASAN
+	if (shim_mem_is_dram(mem, pa, len)) {
+		ASAN_POISON_MEMORY_REGION(mem->dram + (pa - mem->base), len);
+	}
+#else
+	(void)mem;
+	(void)pa;
+	(void)len;
+#endif
+}
+
+void shim_mem_unpoison(struct shim_mem *mem, uint64_t pa, uint64_t len)
+{
+#ifdef SHIM_ASAN
+	if (shim_mem_is_dram(mem, pa, len)) {
+		ASAN_UNPOISON_MEMORY_REGION(mem->dram + (pa - mem->base), len);
+	}
+#else
+	(void)mem;
+	(void)pa;
+	(void)len;
+#endif
 }
 
 void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size)

@@ -76,5 +76,13 @@ void shim_mem_reset(struct shim_mem *mem);
  */
 void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size);
 
+/**
+ * Under AddressSanitizer, marks [@pa, @pa + @len) of DRAM as unusable so that
+ * any access through a host pointer reports (fuzz oracles poison free
+ * confidential pages); unpoison makes it usable again. No-ops without ASan.
+ */
+void shim_mem_poison(struct shim_mem *mem, uint64_t pa, uint64_t len);
+void shim_mem_unpoison(struct shim_mem *mem, uint64_t pa, uint64_t len);
+
 /** Pages written since the snapshot (or since creation). */
 size_t shim_mem_dirty_pages(const struct shim_mem *mem);
