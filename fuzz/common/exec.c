@@ -430,6 +430,26 @@ static void do_run(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	do_ecall(fw, &call, h, false, i);
 }
 
+/*
+ * TRAP: the software on the hart takes an exception (not an ecall: those are
+ * ECALL operations). Delegation decides who gets it; the monitor handles what
+ * reaches M, and must never abort or let the host see guest state.
+ */
+static void do_trap(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, unsigned int i)
+{
+	struct shim_hart *hart = &fw->w->hart[h];
+	uint64_t cause = op->cause;
+
+	if (hart->mode == SHIM_MODE_M || (cause >= 8 && cause <= 11)) {
+		return;
+	}
+	if (shim_hart_trap(hart, cause, op->value, op->value >> 2, op->tinst,
+			   shim_mode_virt(hart->mode)) == SHIM_MODE_M) {
+		(void)shim_mon_deliver(fw->w, fw->mon, h);
+	}
+	check_host_regs(fw, h, i);
+}
+
 void fuzz_execute(const struct fuzz_input *in)
 {
 	static bool trace_checked;
@@ -475,6 +495,7 @@ static void run_ops(struct fuzz_world *fw, const struct fuzz_input *in)
 		case FUZZ_OP_HOST_WRITE: do_host_write(fw, op, h, i); break;
 		case FUZZ_OP_FAULTS: do_faults(fw, op); break;
 		case FUZZ_OP_RUN: do_run(fw, op, h, i); break;
+		case FUZZ_OP_TRAP: do_trap(fw, op, h, i); break;
 		default: break;
 		}
 		fuzz_oracle_check(fw, i);

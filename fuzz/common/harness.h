@@ -34,6 +34,11 @@
  *   6 FAULTS      kind:u8 mask:u64         fault plan: the n-th operation of
  *                                          kind fails when bit n is set
  *   7 RUN         tvm:u8 vcpu:u8           the host on HART runs a vCPU
+ *   8 TRAP        cause:u8 tval:u64 tinst:u32   whoever runs on HART takes
+ *                                          exception cause (mod 24) with these
+ *                                          values; the monitor gets it if M does
+ *                                          (virtual instructions, misdelegated
+ *                                          traps, odd mtinst values)
  *
  * ext (mod count): an index into fuzz_exts (Base, NACL, COVH, COVG, HSM, IPI,
  * RFENCE, SRST, DBCN, TIME, COVI); values >= 0xF0 use a raw 32-bit EID that
@@ -73,6 +78,7 @@ enum fuzz_op_kind {
 	FUZZ_OP_HOST_WRITE,
 	FUZZ_OP_FAULTS,
 	FUZZ_OP_RUN,
+	FUZZ_OP_TRAP,
 	FUZZ_OP_COUNT,
 };
 
@@ -128,7 +134,8 @@ struct fuzz_op {
 	uint16_t fid;
 	struct fuzz_arg arg[6];
 	/* GUEST_ACCESS, HOST_WRITE, IRQ, FAULTS, RUN */
-	uint8_t flags, reg, size, irq, fault_kind, tvm, vcpu;
+	uint8_t flags, reg, size, irq, fault_kind, tvm, vcpu, cause;
+	uint32_t tinst;
 	struct fuzz_arg addr;
 	uint64_t value;
 };

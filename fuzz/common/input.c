@@ -20,7 +20,7 @@ const char *const fuzz_ext_names[FUZZ_EXT_COUNT] = {
 };
 
 static const char *const op_names[FUZZ_OP_COUNT] = {
-	"build_vm", "host", "guest", "access", "irq", "host_write", "faults", "run",
+	"build_vm", "host", "guest", "access", "irq", "host_write", "faults", "run", "trap",
 };
 static const char *const arg_names[FUZZ_ARG_COUNT] = {
 	"raw", "tvm", "small", "host", "gpa", "conf", "mon", "nacl", "fdt", "entry", "special",
@@ -140,6 +140,11 @@ static void parse_op(const uint8_t *chunk, size_t len, struct fuzz_op *op)
 		op->tvm = fuzz_u8(&s);
 		op->vcpu = fuzz_u8(&s);
 		break;
+	case FUZZ_OP_TRAP:
+		op->cause = fuzz_u8(&s) % 24;
+		op->value = fuzz_u64(&s);
+		op->tinst = fuzz_u32(&s);
+		break;
 	default: break;
 	}
 }
@@ -229,6 +234,11 @@ size_t fuzz_serialize(const struct fuzz_input *in, uint8_t *out, size_t cap)
 			put(out, cap, &n, op->tvm, 1);
 			put(out, cap, &n, op->vcpu, 1);
 			break;
+		case FUZZ_OP_TRAP:
+			put(out, cap, &n, op->cause, 1);
+			put(out, cap, &n, op->value, 8);
+			put(out, cap, &n, op->tinst, 4);
+			break;
 		default: break;
 		}
 	}
@@ -286,6 +296,10 @@ void fuzz_print_op(const struct fuzz_op *op, void *file)
 		fprintf(f, " kind=%u mask=0x%llx", op->fault_kind, (unsigned long long)op->value);
 		break;
 	case FUZZ_OP_RUN: fprintf(f, " tvm=%u vcpu=%u", op->tvm, op->vcpu); break;
+	case FUZZ_OP_TRAP:
+		fprintf(f, " cause=%u tval=0x%llx tinst=0x%x", op->cause,
+			(unsigned long long)op->value, op->tinst);
+		break;
 	default: break;
 	}
 	fputc('\n', f);
@@ -499,6 +513,11 @@ static unsigned int text_op(const char *line, struct fuzz_op *op, const char **w
 	case FUZZ_OP_RUN:
 		op->tvm = kv(rest, "tvm", &v) ? (uint8_t)v : 0;
 		op->vcpu = kv(rest, "vcpu", &v) ? (uint8_t)v : 0;
+		return 0;
+	case FUZZ_OP_TRAP:
+		op->cause = kv(rest, "cause", &v) ? (uint8_t)(v % 24) : 0;
+		op->value = kv(rest, "tval", &v) ? v : 0;
+		op->tinst = kv(rest, "tinst", &v) ? (uint32_t)v : 0;
 		return 0;
 	default: return 0;
 	}

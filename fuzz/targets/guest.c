@@ -3,7 +3,8 @@
  * Guest-side sequences against a running TVM: every input starts from the
  * prepared state "vCPU 0 running on hart 0" (harness.h), and operations are
  * limited to what a malicious guest (and the host's interrupts and reruns)
- * can do: guest ecalls (COVG, SBI), loads and stores, interrupts, runs.
+ * can do: guest ecalls (COVG, SBI), loads and stores, traps (virtual
+ * instructions...), interrupts, runs.
  */
 #include "harness.h"
 
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t guest_kinds[] = { FUZZ_OP_GUEST_ECALL, FUZZ_OP_GUEST_ACCESS,
-					       FUZZ_OP_IRQ, FUZZ_OP_RUN };
+					       FUZZ_OP_TRAP, FUZZ_OP_IRQ, FUZZ_OP_RUN };
 	static struct fuzz_input in;
 
 	if (!fuzz_parse(data, size, &in)) {
