@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Attack scenario helpers: see attack.h. */
+#include "attack.h"
+
+#include <string.h>
+
+#include "world_internal.h"
+
+void attack_env_init(struct attack_env *e, unsigned int harts)
+{
+	memset(e, 0, sizeof(*e));
+	fixture_init(&e->f, harts);
+	vm_build(&e->f, 2, 16, &e->vm);
+	struct shim_sbiret r = host_call(&e->f, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa,
+					 0, e->vm.entry);
+	ASSERT_EQ(r.error, SBI_SUCCESS);
+	e->tvm = r.value;
+	attack_check(e, 0);
+}
+
+void attack_env_fini(struct attack_env *e)
+{
+	fixture_fini(&e->f);
+}
+
+void attack_check(struct attack_env *e, unsigned int step)
+{
+	/* The fuzz oracle over this fixture's world (a fresh verdict every time). */
+	static struct fuzz_world fw;
+
+	memset(&fw, 0, offsetof(struct fuzz_world, state_before));
+	fw.w = e->f.w;
+	fw.mon = e->f.mon;
+	fw.plat = e->f.plat;
+	fw.conf = e->f.conf;
+	fw.host_base = e->f.host_base;
+	fw.harts = e->f.w->cfg.harts;
+	fuzz_oracle_check(&fw, step);
+}
+
+struct shim_sbiret host_attack(struct attack_env *e, unsigned int hart, uint64_t eid, uint64_t fid,
+			       uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct shim_sbiret r = host_call(&e->f, hart, eid, fid, a0, a1, a2);
+
+	attack_check(e, 1);
+	return r;
+}
+
+bool host_run(struct attack_env *e, unsigned int hart, uint64_t vcpu)
+{
+	(void)host_call(&e->f, hart, SBI_EXT_COVH, COVH_RUN_TVM_VCPU, e->tvm, vcpu, 0);
+	attack_check(e, 2);
+	return e->f.w->hart[hart].mode == SHIM_MODE_VS;
+}
+
+bool host_store(struct attack_env *e, unsigned int hart, uint64_t pa, uint64_t value)
+{
+	bool ok = shim_world_store(e->f.w, hart, pa, 8, value).ok;
+
+	attack_check(e, 3);
+	return ok;
+}
+
+bool host_load(struct attack_env *e, unsigned int hart, uint64_t pa, uint64_t *value)
+{
+	bool ok = shim_world_load(e->f.w, hart, pa, 8, value).ok;
+
+	attack_check(e, 4);
+	return ok;
+}
+
+struct shim_sbiret guest_attack(struct attack_env *e, unsigned int hart, uint64_t eid, uint64_t fid,
+				uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[6] = { a0, a1, a2, 0, 0, 0 };
+	struct shim_hart *h = &e->f.w->hart[hart];
+	struct shim_sbiret r;
+
+	ASSERT_TRUE(shim_mode_virt(h->mode));
+	r = shim_mon_ecall(e->f.w, e->f.mon, hart, eid, fid, args);
+	attack_check(e, 5);
+	if (!shim_mode_virt(h->mode)) {
+		/* The call exited to the host: it runs the vCPU again to see the result. */
+		uint64_t vcpu = 0;
+		uint64_t tvm = 0;
+		(void)tvm;
+		for (uint64_t v = 0; v < 8; v++) {
+			struct mon_vcpu_view vv;
+			if (mon_introspect_vcpu(e->f.mon, e->tvm, v, &vv) &&
+			    vv.state == MON_VCPU_RUNNABLE) {
+				vcpu = v;
+				break;
+			}
+		}
+		if (host_run(e, hart, vcpu)) {
+			r.error = (int64_t)h->x[10];
+			r.value = h->x[11];
+		}
+	}
+	return r;
+}
+
+enum shim_guest_outcome guest_load(struct attack_env *e, unsigned int hart, uint64_t gpa,
+				   uint64_t *value)
+{
+	enum shim_guest_outcome o =
+		shim_mon_guest_access(e->f.w, e->f.mon, hart, false, gpa, 8, 5, true);
+
+	*value = e->f.w->hart[hart].x[5];
+	attack_check(e, 6);
+	return o;
+}
+
+void expect_host_cannot_reach(struct attack_env *e, uint64_t base, uint64_t size)
+{
+	for (unsigned int h = 0; h < e->f.w->cfg.harts; h++) {
+		const struct shim_hart *hart = &e->f.w->hart[h];
+		if (shim_mode_virt(hart->mode)) {
+			continue;
+		}
+		EXPECT_FALSE(shim_pmp_any_byte_allowed(&hart->pmp, base, size, SHIM_ACCESS_READ,
+						       SHIM_PRIV_S, NULL));
+		EXPECT_FALSE(shim_pmp_any_byte_allowed(&hart->pmp, base, size, SHIM_ACCESS_WRITE,
+						       SHIM_PRIV_U, NULL));
+	}
+}
+
+void expect_page_zero(struct attack_env *e, uint64_t pa)
+{
+	static const uint8_t zero[4096];
+	uint8_t page[4096];
+
+	ASSERT_TRUE(shim_mem_read(&e->f.w->mem, pa, page, sizeof(page)));
+	EXPECT_MEM_EQ(page, zero, sizeof(page));
+}
+
+void expect_no_tlb_entry(struct attack_env *e, uint64_t gpa)
+{
+	for (unsigned int h = 0; h < e->f.w->cfg.harts; h++) {
+		for (unsigned int i = 0; i < SHIM_TLB_ENTRIES; i++) {
+			const struct shim_tlb_entry *t = &e->f.w->hart[h].tlb.entry[i];
+			EXPECT_FALSE(t->valid && gpa >= t->gpa &&
+				     gpa - t->gpa < (UINT64_C(1) << t->shift));
+		}
+	}
+}
+
+void expect_state_unchanged(struct attack_env *e, const uint8_t before[48])
+{
+	uint8_t now[48];
+
+	state_hash(&e->f, now);
+	EXPECT_MEM_EQ(now, before, 48);
+}
