@@ -67,6 +67,9 @@ mon_err_t mon_hart_init(struct mon *mon, hart_t hart)
 	pmp_host_layout(mon, &layout);
 	err = hal_pmp_write(hart, &layout);
 	if (err != MON_OK) {
+		/* A hart the monitor cannot protect is not its hart: its traps are only reflected.
+		 */
+		mon->hart[hart].initialized = false;
 		return err;
 	}
 	mon->hart[hart].initialized = true;
@@ -90,6 +93,17 @@ static enum mon_action redirect_to_host(hart_t hart, struct mon_trap_frame *fram
 	img.stval = frame->mtval;
 	img.htval = frame->mtval2;
 	img.htinst = frame->mtinst;
+	/*
+	 * A trap from the host's own VM (V=1) must look to the host exactly like a
+	 * delegated one: hstatus.SPV (and SPVP, GVA) say where it came from, so the
+	 * host's sret returns to the VM and never runs VM code in HS-mode.
+	 */
+	img.hstatus &= ~(HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_GVA);
+	if (ms & MSTATUS_MPV) {
+		img.hstatus |= HSTATUS_SPV;
+		img.hstatus |= prev == PRIV_U ? 0 : HSTATUS_SPVP;
+		img.hstatus |= (ms & MSTATUS_GVA) ? HSTATUS_GVA : 0;
+	}
 	hal_csr_load(hart, &img);
 	ms = (ms & ~MSTATUS_SPIE) | ((ms & MSTATUS_SIE) ? MSTATUS_SPIE : 0);
 	ms &= ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_MPV);

@@ -39,6 +39,9 @@
 #define PRIV_S		  1u
 
 /* hstatus, envcfg, counteren */
+#define HSTATUS_GVA	(UINT64_C(1) << 6)
+#define HSTATUS_SPV	(UINT64_C(1) << 7)
+#define HSTATUS_SPVP	(UINT64_C(1) << 8)
 #define HSTATUS_VTW	(UINT64_C(1) << 21)
 #define HSTATUS_VSXL_64 (UINT64_C(2) << 32)
 #define ENVCFG_STCE	(UINT64_C(1) << 63)

@@ -84,8 +84,9 @@ MON_WUR mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, st
 /**
  * Brings @hart under the monitor: writes its full PMP for host context.
  * Returns MON_OK, MON_ERR_INVALID_PARAM for a hart out of range,
- * MON_ERR_DENIED_LOCKED when its PMP cannot be programmed (the hart must then
- * not run the host).
+ * MON_ERR_DENIED_LOCKED when its PMP cannot be programmed: the monitor then
+ * stops serving that hart (its traps are only reflected to S-mode, no TVM
+ * runs there) and the platform must not run the host on it.
  */
 MON_WUR mon_err_t mon_hart_init(struct mon *mon, hart_t hart);
 
