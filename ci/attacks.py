@@ -35,6 +35,8 @@ def main():
     ap.add_argument("name", nargs="?", help="a scenario id (a07) or file name")
     ap.add_argument("--list", action="store_true", help="print the catalogue, run nothing")
     ap.add_argument("--class", dest="cls", type=int, help="only attack class N (1-16)")
+    ap.add_argument("--emit-seeds", metavar="DIR",
+                    help="also write each scenario's calls as a fuzz seed DIR/attack-<id>.bin")
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "host", "attacks", "attack_scenarios"))
     a = ap.parse_args()
     cat = catalogue()
@@ -60,7 +62,12 @@ def main():
     print("%-5s %-5s %-20s %-7s %8s" % ("id", "class", "attacker", "result", "time"))
     for c in cat:
         t0 = time.time()
-        p = subprocess.run([a.bin, "--run", "attack." + c["test"]], capture_output=True, text=True)
+        env = dict(os.environ)
+        if a.emit_seeds:
+            os.makedirs(a.emit_seeds, exist_ok=True)
+            env["COVEMON_ATTACK_SEED"] = os.path.join(a.emit_seeds, "attack-%s.bin" % c["id"])
+        p = subprocess.run([a.bin, "--run", "attack." + c["test"]], capture_output=True, text=True,
+                           env=env)
         dt = time.time() - t0
         ok = p.returncode == 0
         failed += not ok

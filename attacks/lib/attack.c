@@ -2,9 +2,95 @@
 /* Attack scenario helpers: see attack.h. */
 #include "attack.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "world_internal.h"
+
+/*
+ * Seed recording: with COVEMON_ATTACK_SEED=FILE in the environment, the
+ * helpers below also record the scenario's calls as fuzz operations
+ * (symbolic arguments, so they mean the same in the fuzzer's world), and
+ * attack_env_fini writes them to FILE as a sequence-target input that starts
+ * from the prepared state "TVM promoted" (ci/attacks.py --emit-seeds).
+ */
+static struct fuzz_input rec;
+
+/* @guest: the value is the guest's (a GPA first), else the host's (a PA first). */
+static struct fuzz_arg sym(const struct attack_env *e, uint64_t v, bool guest)
+{
+	struct fuzz_arg a;
+	const struct fixture *f = &e->f;
+
+	memset(&a, 0, sizeof(a));
+	if (guest && v >= VM_RAM_GPA && v - VM_RAM_GPA < VM_MEM_SIZE) {
+		a.tag = FUZZ_ARG_GPA;
+		a.page = (uint16_t)((v - VM_RAM_GPA) >> 12);
+		a.off = (uint16_t)(v & 0xFFF);
+	} else if (v == e->tvm && !guest) {
+		a.tag = FUZZ_ARG_TVM;
+	} else if (v >= f->conf.base && v - f->conf.base < f->conf.size) {
+		a.tag = FUZZ_ARG_CONF;
+		a.page = (uint16_t)((v - f->conf.base) >> 12);
+		a.off = (uint16_t)(v & 0xFFF);
+	} else if (v >= f->plat.image.base && v - f->plat.image.base < f->plat.image.size) {
+		a.tag = FUZZ_ARG_MON;
+		a.off = (uint16_t)(v - f->plat.image.base);
+	} else if (v >= f->plat.data.base && v - f->plat.data.base < f->plat.data.size) {
+		a.tag = FUZZ_ARG_MON;
+		a.k = 1;
+		a.off = (uint16_t)(v - f->plat.data.base);
+	} else if (v >= f->host_base && v < f->conf.base) {
+		a.tag = FUZZ_ARG_HOST;
+		a.page = (uint16_t)((v - f->host_base) >> 12);
+		a.off = (uint16_t)(v & 0xFFF);
+	} else if (v >= VM_RAM_GPA && v - VM_RAM_GPA < VM_MEM_SIZE) {
+		a.tag = FUZZ_ARG_GPA;
+		a.page = (uint16_t)((v - VM_RAM_GPA) >> 12);
+		a.off = (uint16_t)(v & 0xFFF);
+	} else if (v < 256) {
+		a.tag = FUZZ_ARG_SMALL;
+		a.k = (uint8_t)v;
+	} else {
+		a.tag = FUZZ_ARG_RAW;
+		a.raw = v;
+	}
+	return a;
+}
+
+static struct fuzz_op *record(enum fuzz_op_kind kind, unsigned int hart)
+{
+	if (!getenv("COVEMON_ATTACK_SEED") || rec.nops == FUZZ_MAX_OPS) {
+		return NULL;
+	}
+	struct fuzz_op *op = &rec.op[rec.nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	op->hart = (uint8_t)hart;
+	return op;
+}
+
+static void record_ecall(const struct attack_env *e, enum fuzz_op_kind kind, unsigned int hart,
+			 uint64_t eid, uint64_t fid, const uint64_t args[3])
+{
+	struct fuzz_op *op = record(kind, hart);
+
+	if (!op) {
+		return;
+	}
+	op->ext = 0xF0;
+	op->raw_eid = (uint32_t)eid;
+	for (unsigned int i = 0; i < FUZZ_EXT_COUNT; i++) {
+		if (fuzz_exts[i] == eid) {
+			op->ext = (uint8_t)i;
+		}
+	}
+	op->fid = (uint16_t)fid;
+	for (unsigned int i = 0; i < 6; i++) {
+		op->arg[i] = sym(e, i < 3 ? args[i] : 0, kind == FUZZ_OP_GUEST_ECALL);
+	}
+}
 
 void attack_env_init(struct attack_env *e, unsigned int harts)
 {
@@ -16,10 +102,26 @@ void attack_env_init(struct attack_env *e, unsigned int harts)
 	ASSERT_EQ(r.error, SBI_SUCCESS);
 	e->tvm = r.value;
 	attack_check(e, 0);
+	memset(&rec, 0, sizeof(rec));
+	rec.version = FUZZ_FORMAT_VERSION;
+	rec.config = (uint8_t)(0x10 | ((harts - 1) & 3)); /* prepared state: TVM promoted */
 }
 
 void attack_env_fini(struct attack_env *e)
 {
+	const char *path = getenv("COVEMON_ATTACK_SEED");
+	static uint8_t bytes[1u << 16];
+
+	if (path && rec.nops) {
+		size_t n = fuzz_serialize(&rec, bytes, sizeof(bytes));
+		FILE *f = fopen(path, "wb");
+		if (!f || n > sizeof(bytes) || fwrite(bytes, 1, n, f) != n) {
+			fprintf(stderr, "attack: cannot write the seed %s\n", path);
+		}
+		if (f) {
+			fclose(f);
+		}
+	}
 	fixture_fini(&e->f);
 }
 
@@ -49,6 +151,10 @@ struct shim_sbiret host_attack(struct attack_env *e, unsigned int hart, uint64_t
 
 bool host_run(struct attack_env *e, unsigned int hart, uint64_t vcpu)
 {
+	struct fuzz_op *op = record(FUZZ_OP_RUN, hart);
+	if (op) {
+		op->vcpu = (uint8_t)vcpu;
+	}
 	(void)host_call(&e->f, hart, SBI_EXT_COVH, COVH_RUN_TVM_VCPU, e->tvm, vcpu, 0);
 	attack_check(e, 2);
 	return e->f.w->hart[hart].mode == SHIM_MODE_VS;
@@ -56,6 +162,12 @@ bool host_run(struct attack_env *e, unsigned int hart, uint64_t vcpu)
 
 bool host_store(struct attack_env *e, unsigned int hart, uint64_t pa, uint64_t value)
 {
+	struct fuzz_op *op = record(FUZZ_OP_HOST_WRITE, hart);
+	if (op) {
+		op->size = 3;
+		op->addr = sym(e, pa, false);
+		op->value = value;
+	}
 	bool ok = shim_world_store(e->f.w, hart, pa, 8, value).ok;
 
 	attack_check(e, 3);
@@ -78,6 +190,8 @@ struct shim_sbiret guest_attack(struct attack_env *e, unsigned int hart, uint64_
 	struct shim_sbiret r;
 
 	ASSERT_TRUE(shim_mode_virt(h->mode));
+	const uint64_t rec_args[3] = { a0, a1, a2 };
+	record_ecall(e, FUZZ_OP_GUEST_ECALL, hart, eid, fid, rec_args);
 	r = shim_mon_ecall(e->f.w, e->f.mon, hart, eid, fid, args);
 	attack_check(e, 5);
 	if (!shim_mode_virt(h->mode)) {
@@ -104,6 +218,12 @@ struct shim_sbiret guest_attack(struct attack_env *e, unsigned int hart, uint64_
 enum shim_guest_outcome guest_load(struct attack_env *e, unsigned int hart, uint64_t gpa,
 				   uint64_t *value)
 {
+	struct fuzz_op *op = record(FUZZ_OP_GUEST_ACCESS, hart);
+	if (op) {
+		op->flags = 3 << 1; /* 8-byte load */
+		op->reg = 5;
+		op->addr = sym(e, gpa, true);
+	}
 	enum shim_guest_outcome o =
 		shim_mon_guest_access(e->f.w, e->f.mon, hart, false, gpa, 8, 5, true);
 

@@ -7,6 +7,7 @@
 #   guest:    the seeds that start from a running vCPU
 #   call:     every host/guest call line, from each prepared state
 #   promote:  a few image geometries with and without patches
+#   sequence also gets attack-aNN.bin: each attack scenario's recorded calls
 # Usage: make-monitor-seeds.sh [FUZZ_TEXT_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +35,11 @@ for cfg in 0x01 0x11 0x21 0x31; do
 	done
 	i=$((i + 1))
 done
+
+# every attack scenario's calls, recorded as it runs (ci/attacks.py --emit-seeds)
+if [ -x build/host/attacks/attack_scenarios ]; then
+	python3 ci/attacks.py --emit-seeds fuzz/corpus/sequence >/dev/null
+fi
 
 # promote: pages, vcpus, mode, then 11-byte patches (where, index, value)
 printf '\x08\x02\x00' >fuzz/corpus/promote/valid-sv39x4.bin
