@@ -46,7 +46,7 @@
 #define INSN_SW_A4_A0	  UINT32_C(0x00e52023) /* sw a4, 0(a0) */
 #define INSN_C_LW_A5_A0	  UINT32_C(0x411c)     /* c.lw a5, 0(a0) */
 #define INSN_WFI	  UINT32_C(0x10500073)
-#define INSN_CSRR_HSTATUS UINT32_C(0x60002573) /* csrr a0, hstatus */
+#define INSN_CSRR_HSTATUS UINT32_C(0x60002573) /* read of the hstatus CSR into a0 */
 /* Transformed instructions the host sees (data register a0, no offset). */
 #define TINST_LW_A0   UINT64_C(0x00002503)
 #define TINST_C_LW_A0 UINT64_C(0x00002501)
