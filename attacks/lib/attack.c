@@ -273,3 +273,18 @@ void expect_state_unchanged(struct attack_env *e, const uint8_t before[48])
 	state_hash(&e->f, now);
 	EXPECT_MEM_EQ(now, before, 48);
 }
+
+void expect_promote_refused(struct attack_env *e, int64_t err)
+{
+	struct mon_tvm_view view;
+	uint8_t before[48];
+	uint64_t in_use = mon_introspect_pages_in_use(e->f.mon);
+
+	state_hash(&e->f, before);
+	struct shim_sbiret r =
+		host_attack(e, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa, 0, e->vm.entry);
+	EXPECT_EQ(r.error, err);
+	expect_state_unchanged(e, before);
+	EXPECT_EQ(mon_introspect_pages_in_use(e->f.mon), in_use);
+	EXPECT_FALSE(mon_introspect_tvm(e->f.mon, e->tvm + 1, &view));
+}

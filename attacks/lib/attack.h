@@ -75,3 +75,9 @@ void expect_no_tlb_entry(struct attack_env *e, uint64_t gpa);
 
 /** The monitor state digest equals @before (an error changed nothing). */
 void expect_state_unchanged(struct attack_env *e, const uint8_t before[48]);
+
+/**
+ * The host promotes its VM (e->vm) as it stands now: refused with @err, and no
+ * trace left (state digest, confidential pages in use, no second TVM).
+ */
+void expect_promote_refused(struct attack_env *e, int64_t err);

@@ -35,22 +35,6 @@ static uint64_t table_pte(uint64_t pa)
 	return ((pa >> 12) << 10) | PTE_V;
 }
 
-/* The host promotes the tree as it is now: refused with @err, no trace. */
-static void expect_refused(struct attack_env *e, int64_t err)
-{
-	struct mon_tvm_view view;
-	uint8_t before[48];
-	uint64_t in_use = mon_introspect_pages_in_use(e->f.mon);
-
-	state_hash(&e->f, before);
-	struct shim_sbiret r =
-		host_attack(e, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa, 0, e->vm.entry);
-	EXPECT_EQ(r.error, err);
-	expect_state_unchanged(e, before);
-	EXPECT_EQ(mon_introspect_pages_in_use(e->f.mon), in_use);
-	EXPECT_FALSE(mon_introspect_tvm(e->f.mon, e->tvm + 1, &view));
-}
-
 TEST(attack, a20_promote_tree_cycle_and_level0_pointer)
 {
 	struct attack_env e;
@@ -61,13 +45,13 @@ TEST(attack, a20_promote_tree_cycle_and_level0_pointer)
 
 	/* A level-1 table whose entry 5 links back to itself (the host's own store). */
 	ASSERT_TRUE(host_store(&e, 1, l1 + 8 * 5, table_pte(l1)));
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	/* ... to a page of the root. */
 	ASSERT_TRUE(host_store(&e, 1, l1 + 8 * 5, table_pte(e.vm.root + 4096)));
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	/* ... to the level-0 table already linked at entry 0 (two links, one table). */
 	ASSERT_TRUE(host_store(&e, 1, l1 + 8 * 5, table_pte(l0)));
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	ASSERT_TRUE(host_store(&e, 1, l1 + 8 * 5, 0));
 
 	/* A pointer at level 0: a fourth level in a three-level mode. */
@@ -75,7 +59,7 @@ TEST(attack, a20_promote_tree_cycle_and_level0_pointer)
 	e.vm.next_free += 4096;
 	vm_set_pte(&e.f, &e.vm, EXTRA_GPA, 0, table_pte(deeper));
 	attack_check(&e, 20);
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	vm_set_pte(&e.f, &e.vm, EXTRA_GPA, 0, 0);
 	attack_check(&e, 21);
 

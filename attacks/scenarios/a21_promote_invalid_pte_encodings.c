@@ -29,21 +29,6 @@ static uint64_t leaf(uint64_t pa, uint64_t perm)
 	return ((pa >> 12) << 10) | PTE_V | perm | PTE_AD;
 }
 
-static void expect_refused(struct attack_env *e, int64_t err)
-{
-	struct mon_tvm_view view;
-	uint8_t before[48];
-	uint64_t in_use = mon_introspect_pages_in_use(e->f.mon);
-
-	state_hash(&e->f, before);
-	struct shim_sbiret r =
-		host_attack(e, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa, 0, e->vm.entry);
-	EXPECT_EQ(r.error, err);
-	expect_state_unchanged(e, before);
-	EXPECT_EQ(mon_introspect_pages_in_use(e->f.mon), in_use);
-	EXPECT_FALSE(mon_introspect_tvm(e->f.mon, e->tvm + 1, &view));
-}
-
 TEST(attack, a21_promote_invalid_pte_encodings)
 {
 	struct attack_env e;
@@ -59,10 +44,10 @@ TEST(attack, a21_promote_invalid_pte_encodings)
 	/* W without R, with and without X. */
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 4096, 0, leaf(page1, PTE_W | PTE_U));
 	attack_check(&e, 30);
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 4096, 0, leaf(page1, PTE_W | PTE_X | PTE_U));
 	attack_check(&e, 31);
-	expect_refused(&e, SBI_ERR_FAILED);
+	expect_promote_refused(&e, SBI_ERR_FAILED);
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 4096, 0, leaf(page1, PTE_R | PTE_W | PTE_X | PTE_U));
 
 	/* A 2 MiB leaf at a host address that is 4 KiB but not 2 MiB aligned. */
@@ -71,7 +56,7 @@ TEST(attack, a21_promote_invalid_pte_encodings)
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 2 * MIB, 1,
 		   leaf(big + 4096, PTE_R | PTE_W | PTE_X | PTE_U));
 	attack_check(&e, 32);
-	expect_refused(&e, SBI_ERR_INVALID_ADDRESS);
+	expect_promote_refused(&e, SBI_ERR_INVALID_ADDRESS);
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 2 * MIB, 1, 0);
 
 	/* V=0 with RWX pointing at a host page full of host bytes: accepted, not mapped. */

@@ -20,21 +20,6 @@
 #define MIB	 (UINT64_C(1) << 20)
 #define HOLE_GPA (VM_RAM_GPA + 0x40000)
 
-static void expect_refused(struct attack_env *e, int64_t err)
-{
-	struct mon_tvm_view view;
-	uint8_t before[48];
-	uint64_t in_use = mon_introspect_pages_in_use(e->f.mon);
-
-	state_hash(&e->f, before);
-	struct shim_sbiret r =
-		host_attack(e, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa, 0, e->vm.entry);
-	EXPECT_EQ(r.error, err);
-	expect_state_unchanged(e, before);
-	EXPECT_EQ(mon_introspect_pages_in_use(e->f.mon), in_use);
-	EXPECT_FALSE(mon_introspect_tvm(e->f.mon, e->tvm + 1, &view));
-}
-
 TEST(attack, a22_promote_leaf_into_monitor_memory)
 {
 	struct attack_env e;
@@ -51,18 +36,18 @@ TEST(attack, a22_promote_leaf_into_monitor_memory)
 	for (unsigned int i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
 		vm_set_pte(&e.f, &e.vm, HOLE_GPA, 0, ((targets[i] >> 12) << 10) | PTE_LEAF);
 		attack_check(&e, 40 + i);
-		expect_refused(&e, SBI_ERR_INVALID_ADDRESS);
+		expect_promote_refused(&e, SBI_ERR_INVALID_ADDRESS);
 	}
 	vm_set_pte(&e.f, &e.vm, HOLE_GPA, 0, 0);
 
 	/* A 2 MiB superpage at the DRAM base: starts in the monitor image. */
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 2 * MIB, 1, ((image.base >> 12) << 10) | PTE_LEAF);
 	attack_check(&e, 50);
-	expect_refused(&e, SBI_ERR_INVALID_ADDRESS);
+	expect_promote_refused(&e, SBI_ERR_INVALID_ADDRESS);
 	/* A table page inside TVM 1's confidential memory (its root). */
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 2 * MIB, 1, ((tvm1.root >> 12) << 10) | PTE_V);
 	attack_check(&e, 51);
-	expect_refused(&e, SBI_ERR_INVALID_ADDRESS);
+	expect_promote_refused(&e, SBI_ERR_INVALID_ADDRESS);
 	vm_set_pte(&e.f, &e.vm, VM_RAM_GPA + 2 * MIB, 1, 0);
 	attack_check(&e, 52);
 
