@@ -266,6 +266,18 @@ void expect_no_tlb_entry(struct attack_env *e, uint64_t gpa)
 	}
 }
 
+uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
+{
+	struct mon_tvm_view v;
+	uint64_t pa = 0;
+	uint64_t pte = 0;
+	unsigned int shift = 0;
+
+	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
+	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
+	return pa;
+}
+
 void expect_state_unchanged(struct attack_env *e, const uint8_t before[48])
 {
 	uint8_t now[48];

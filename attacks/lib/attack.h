@@ -62,6 +62,9 @@ struct shim_sbiret guest_attack(struct attack_env *e, unsigned int hart, uint64_
 enum shim_guest_outcome guest_load(struct attack_env *e, unsigned int hart, uint64_t gpa,
 				   uint64_t *value);
 
+/** The host PA the monitor-built G-stage tables of TVM @id map @gpa to (asserts it is mapped). */
+uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa);
+
 /* ---------------------------------------------------- expect helpers --- */
 
 /** No hart in host context lets S/U read or write any byte of [base, base+size). */

@@ -23,18 +23,6 @@
 #define REG_T1	   6u
 #define PAGE	   4096u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 /* set_shmem(@lo, @hi) on @hart must fail with @err and leave the hart's area as it was. */
 static void expect_shmem_refused(struct attack_env *e, unsigned int hart, uint64_t lo, uint64_t hi,
 				 int64_t err)

@@ -22,18 +22,6 @@
 #define SECRET	   UINT64_C(0x5ec12e7a0000a004)
 #define REG_T1	   6u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 /* promote_to_tvm from hart 0 with identity PA @identity (a3); runs the oracle. */
 static struct shim_sbiret promote_with_identity(struct attack_env *e, uint64_t identity)
 {

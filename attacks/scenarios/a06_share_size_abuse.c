@@ -24,18 +24,6 @@
 #define SHARE_GPA (VM_RAM_GPA + 5 * PAGE)
 #define REG_A0	  10u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, e->tvm, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 /* The guest on hart 0 asks to share [@gpa, @gpa + @len): refused in the monitor. */
 static void expect_share_refused(struct attack_env *e, uint64_t gpa, uint64_t len)
 {
@@ -67,7 +55,7 @@ TEST(attack, a06_share_size_abuse)
 	attack_env_init(&e, 2);
 	ASSERT_TRUE(host_run(&e, 0, 0));
 	for (unsigned int i = 0; i < 4; i++) {
-		conf_pa[i] = tvm_pa(&e, SHARE_GPA + i * PAGE);
+		conf_pa[i] = tvm_pa(&e, e.tvm, SHARE_GPA + i * PAGE);
 	}
 
 	expect_share_refused(&e, SHARE_GPA, 0);
@@ -81,7 +69,7 @@ TEST(attack, a06_share_size_abuse)
 
 	/* Hardware effect: the range is still the TVM's confidential memory. */
 	for (unsigned int i = 0; i < 4; i++) {
-		EXPECT_EQ(tvm_pa(&e, SHARE_GPA + i * PAGE), conf_pa[i]);
+		EXPECT_EQ(tvm_pa(&e, e.tvm, SHARE_GPA + i * PAGE), conf_pa[i]);
 		ASSERT_TRUE(mon_introspect_page(e.f.mon, conf_pa[i], &pv));
 		EXPECT_EQ(pv.state, MON_PAGE_TVM_DATA);
 		EXPECT_EQ(pv.owner, e.tvm);
@@ -98,7 +86,7 @@ TEST(attack, a06_share_size_abuse)
 	nacl_write(&e.f, e.vm.nacl, NACL_SCRATCH_GPR_OFFSET(11), e.vm.next_free);
 	ASSERT_TRUE(host_run(&e, 0, 0));
 	EXPECT_EQ(e.f.w->hart[0].x[REG_A0], SBI_SUCCESS);
-	EXPECT_EQ(tvm_pa(&e, SHARE_GPA), e.vm.next_free);
-	EXPECT_EQ(tvm_pa(&e, SHARE_GPA + PAGE), conf_pa[1]); /* only the page it asked for */
+	EXPECT_EQ(tvm_pa(&e, e.tvm, SHARE_GPA), e.vm.next_free);
+	EXPECT_EQ(tvm_pa(&e, e.tvm, SHARE_GPA + PAGE), conf_pa[1]); /* only the page it asked for */
 	attack_env_fini(&e);
 }

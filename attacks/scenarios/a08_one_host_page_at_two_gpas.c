@@ -25,18 +25,6 @@
 #define REG_T1	  6u
 #define LEAF_RWXU UINT64_C(0xdf) /* V R W X U A D */
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 static void expect_owned(struct attack_env *e, uint64_t pa, uint64_t id)
 {
 	struct mon_page_view pv;

@@ -37,18 +37,6 @@ static uint64_t phys64(struct attack_env *e, uint64_t pa)
 	return v;
 }
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 TEST(attack, a09_leaf_onto_own_table_page)
 {
 	struct attack_env e;

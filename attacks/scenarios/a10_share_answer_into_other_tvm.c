@@ -26,18 +26,6 @@
 #define REG_T1	   6u
 #define REG_A0	   10u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 /* Byte @off of vm_build's guest page @page. */
 static uint8_t image_byte(unsigned int page, unsigned int off)
 {

@@ -23,18 +23,6 @@
 #define SECRET	   UINT64_C(0x5ec12e7a0000a013)
 #define REG_T1	   6u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 static void timer_exit(struct attack_env *e, unsigned int hart)
 {
 	e->f.w->hart[hart].csr.stimecmp = 0;

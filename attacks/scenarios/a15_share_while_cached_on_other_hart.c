@@ -25,18 +25,6 @@
 #define HOST_MARK UINT64_C(0x4057000000000a15)
 #define REG_A0	  10u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 TEST(attack, a15_share_while_cached_on_other_hart)
 {
 	struct attack_env e;

@@ -26,18 +26,6 @@
 #define REG_T1	  6u
 #define REG_A0	  10u
 
-static uint64_t tvm_pa(struct attack_env *e, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte = 0;
-	unsigned int shift = 0;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, e->tvm, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 TEST(attack, a16_unshare_while_cached_on_other_hart)
 {
 	struct attack_env e;
@@ -92,7 +80,7 @@ TEST(attack, a16_unshare_while_cached_on_other_hart)
 	attack_check(&e, 11);
 	ASSERT_TRUE(shim_mem_read(&e.f.w->mem, h, h_after_private_store, PAGE));
 	EXPECT_MEM_EQ(h_after_private_store, h_before, PAGE); /* H never saw the secret */
-	uint64_t now = tvm_pa(&e, SHARE_GPA);
+	uint64_t now = tvm_pa(&e, e.tvm, SHARE_GPA);
 	EXPECT_NE(now, h);
 	ASSERT_TRUE(mon_introspect_page(e.f.mon, now, &pv));
 	EXPECT_EQ(pv.state, MON_PAGE_TVM_DATA);

@@ -19,18 +19,6 @@
 #define PAGE3_GPA (VM_RAM_GPA + 3 * 4096)
 #define PTE_LEAF  UINT64_C(0xDF) /* V R W X U A D */
 
-static uint64_t lookup(struct attack_env *e, uint64_t id, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte;
-	unsigned int shift;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, id, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 TEST(attack, a17_measure_same_content_two_gpas)
 {
 	struct attack_env e;
@@ -56,8 +44,8 @@ TEST(attack, a17_measure_same_content_two_gpas)
 	EXPECT_MEM_EQ(one.measure[COVE_MEASURE_CONFIG], two.measure[COVE_MEASURE_CONFIG], 48);
 
 	/* (2) Two GPAs, two confidential copies owned by the new TVM, neither the host page. */
-	uint64_t pa_main = lookup(&e, id2, PAGE3_GPA);
-	uint64_t pa_alias = lookup(&e, id2, ALIAS_GPA);
+	uint64_t pa_main = tvm_pa(&e, id2, PAGE3_GPA);
+	uint64_t pa_alias = tvm_pa(&e, id2, ALIAS_GPA);
 	EXPECT_NE(pa_main, pa_alias);
 	ASSERT_TRUE(mon_introspect_page(e.f.mon, pa_main, &pv));
 	EXPECT_EQ(pv.state, MON_PAGE_TVM_DATA);

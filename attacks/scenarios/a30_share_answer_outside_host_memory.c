@@ -21,18 +21,6 @@
 #define GPA_SHARE (VM_RAM_GPA + 5 * 4096)
 #define MMIO_GPA  UINT64_C(0x10000000)
 
-static uint64_t lookup(struct attack_env *e, uint64_t gpa)
-{
-	struct mon_tvm_view v;
-	uint64_t pa = 0;
-	uint64_t pte;
-	unsigned int shift;
-
-	ASSERT_TRUE(mon_introspect_tvm(e->f.mon, e->tvm, &v));
-	ASSERT_TRUE(shim_mmu_gstage_lookup(&e->f.w->mem, v.hgatp, gpa, &pa, &pte, &shift));
-	return pa;
-}
-
 /* The 8 bytes vm_build put at @off of guest page @page. */
 static uint64_t image_u64(unsigned int page, unsigned int off)
 {
@@ -55,7 +43,7 @@ static void expect_answer_refused(struct attack_env *e, uint64_t answer, unsigne
 	uint64_t args[6] = { GPA_SHARE, pages * 4096ull, 0, 0, 0, 0 };
 
 	for (unsigned int i = 0; i < pages; i++) {
-		old[i] = lookup(e, GPA_SHARE + i * 4096ull);
+		old[i] = tvm_pa(e, e->tvm, GPA_SHARE + i * 4096ull);
 	}
 	(void)shim_mon_ecall(e->f.w, e->f.mon, 0, SBI_EXT_COVG, COVG_SHARE_MEMORY_REGION, args);
 	attack_check(e, 120);
@@ -70,7 +58,7 @@ static void expect_answer_refused(struct attack_env *e, uint64_t answer, unsigne
 	EXPECT_EQ(h->x[11], 0);
 	/* (2) Every GPA still maps its own confidential page with the measured bytes. */
 	for (unsigned int i = 0; i < pages; i++) {
-		uint64_t now = lookup(e, GPA_SHARE + i * 4096ull);
+		uint64_t now = tvm_pa(e, e->tvm, GPA_SHARE + i * 4096ull);
 		EXPECT_EQ(now, old[i]);
 		ASSERT_TRUE(mon_introspect_page(e->f.mon, old[i], &pv));
 		EXPECT_EQ(pv.state, MON_PAGE_TVM_DATA);
@@ -119,6 +107,6 @@ TEST(attack, a30_share_answer_outside_host_memory)
 			COVE_PAGE_4K);
 	EXPECT_NE(r.error, SBI_SUCCESS);
 	expect_state_unchanged(&e, before);
-	EXPECT_NE(lookup(&e, VM_RAM_GPA), host_pg);
+	EXPECT_NE(tvm_pa(&e, e.tvm, VM_RAM_GPA), host_pg);
 	attack_env_fini(&e);
 }
