@@ -12,6 +12,9 @@ void shim_mon_config_default(struct shim_mon_config *cfg)
 	cfg->data_size = UINT64_C(256) << 10;
 	cfg->confidential_size = UINT64_C(8) << 20;
 	cfg->tvm_quota_pages = 0;
+	_Static_assert(sizeof(SHIM_DEV_ATTESTATION_ROOT) - 1 == sizeof(cfg->attestation_root),
+		       "the development root is 32 bytes");
+	memcpy(cfg->attestation_root, SHIM_DEV_ATTESTATION_ROOT, sizeof(cfg->attestation_root));
 }
 
 struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
@@ -34,6 +37,7 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 	plat.pmp_count = world->cfg.pmp_entries;
 	plat.vmid_bits = world->cfg.vmid_bits;
 	plat.features = MON_FEAT_SSTC | (world->cfg.smepmp ? MON_FEAT_SMEPMP : 0);
+	memcpy(plat.attestation_root, cfg->attestation_root, sizeof(plat.attestation_root));
 	if (plat_out) {
 		*plat_out = plat;
 	}

@@ -12,6 +12,7 @@
 
 #include "covemon/hal.h"
 #include "covemon/mon.h"
+#include "covemon/tap.h"
 
 #define MON_MAGIC	UINT64_C(0x636f76656d6f6e31) /* "covemon1" */
 #define MON_TSM_VERSION UINT32_C(0x00010000)	     /* 1.0 */
@@ -37,9 +38,10 @@ struct memmap {
 /* Confidential page states; transitions only through pages_alloc/pages_free. */
 enum page_state {
 	PAGE_FREE = 0,
-	PAGE_TVM_DATA, /* guest memory of a TVM */
-	PAGE_TVM_PT,   /* G-stage table page of a TVM */
-	PAGE_TVM_META, /* monitor scratch owned by a TVM operation (FDT copy) */
+	PAGE_TVM_DATA,	 /* guest memory of a TVM */
+	PAGE_TVM_PT,	 /* G-stage table page of a TVM */
+	PAGE_TVM_META,	 /* monitor scratch owned by a TVM operation (FDT copy) */
+	PAGE_TVM_SECRET, /* the TVM's secrets from its TAP (never mapped) */
 };
 
 /** One record per 4 KiB page of confidential memory. */
@@ -104,6 +106,8 @@ struct tvm {
 	struct mmio_region shared[MON_MAX_SHARED];
 	uint8_t shared_pending; /* bit i: shared[i] reserved, waiting for the host's answer */
 	uint8_t measure[MON_MEASURE_REGS][48];
+	uint64_t secret;     /* PAGE_TVM_SECRET page, 0 without a TAP */
+	uint16_t secret_len; /* bytes of secret records in it */
 	struct vcpu vcpu[MON_MAX_VCPUS];
 };
 
@@ -130,6 +134,8 @@ struct mon {
 	uint64_t page_count;	/* confidential pages */
 	uint64_t first_free;	/* lowest free page index (a function of the records) */
 	struct page_rec *pages; /* in the data region, after this struct */
+	bool local_attestation; /* the platform gave a root secret: TAPs can be opened */
+	struct tap_platform_key tap_key;
 };
 
 /** Who made an ecall: the untrusted host (HS) or a confidential guest (VS). */

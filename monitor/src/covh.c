@@ -28,6 +28,9 @@ static struct sbi_result get_tsm_info(struct mon *mon, hart_t hart, const struct
 	info.tsm_impl_id = COVE_TSM_IMPL_COVEMON;
 	info.tsm_version = MON_TSM_VERSION;
 	info.tsm_capabilities = COVE_TSM_CAP_PROMOTE_TVM;
+	if (mon->local_attestation) {
+		info.tsm_capabilities |= COVE_TSM_CAP_ATTESTATION_LOCAL;
+	}
 	info.tvm_state_pages = 0;
 	info.tvm_max_vcpus = MON_MAX_VCPUS;
 	info.tvm_vcpu_state_pages = 0;

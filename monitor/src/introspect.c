@@ -127,7 +127,8 @@ _Static_assert((int)MON_VCPU_STOPPED == (int)VCPU_STOPPED &&
 		       (int)MON_VCPU_DEAD == (int)VCPU_DEAD,
 	       "vCPU view states follow enum vcpu_state");
 _Static_assert((int)MON_PAGE_TVM_DATA == (int)PAGE_TVM_DATA &&
-		       (int)MON_PAGE_TVM_META == (int)PAGE_TVM_META,
+		       (int)MON_PAGE_TVM_META == (int)PAGE_TVM_META &&
+		       (int)MON_PAGE_TVM_SECRET == (int)PAGE_TVM_SECRET,
 	       "page view states follow enum page_state");
 _Static_assert(sizeof(struct mon_page_view) == sizeof(struct page_rec) &&
 		       offsetof(struct mon_page_view, owner) == offsetof(struct page_rec, owner),

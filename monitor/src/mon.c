@@ -44,6 +44,13 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 	mon->magic = MON_MAGIC;
 	mon->plat = *plat;
 	mon->map = map;
+	/* Local attestation: keep the derived TAP keys, never the root itself. */
+	uint8_t zero_root[sizeof(plat->attestation_root)] = { 0 };
+	if (!mon_memeq_ct(plat->attestation_root, zero_root, sizeof(zero_root)) &&
+	    tap_derive_platform_key(plat->attestation_root, &mon->tap_key) == MON_OK) {
+		mon->local_attestation = true;
+	}
+	mon_memzero_explicit(mon->plat.attestation_root, sizeof(mon->plat.attestation_root));
 	pages_init(mon, hal_mon_map(pa_init(plat->data.base + records_off), records),
 		   map.confidential.size / MON_PAGE_SIZE);
 	err = mon_hart_init(mon, boot_hart);

@@ -29,6 +29,9 @@
 
 #define PROMOTE_MAX_TABLES 512u
 
+_Static_assert(RUN_VSSTATUS_WRITABLE == COVE_MEASURE_VSSTATUS_MASK,
+	       "MR1 measures vsstatus as the TSM keeps it");
+
 struct walk_frame {
 	uint64_t table;
 	uint64_t base_gpa;

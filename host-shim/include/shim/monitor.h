@@ -12,13 +12,20 @@
 
 /** Where the monitor lives in the world's DRAM. */
 struct shim_mon_config {
-	uint64_t image_size;	    /* monitor image at the DRAM base */
-	uint64_t data_size;	    /* monitor data right after the image */
-	uint64_t confidential_size; /* carved by the monitor from the top of DRAM */
-	uint64_t tvm_quota_pages;   /* per-TVM page quota; 0 = all of confidential memory */
+	uint64_t image_size;	      /* monitor image at the DRAM base */
+	uint64_t data_size;	      /* monitor data right after the image */
+	uint64_t confidential_size;   /* carved by the monitor from the top of DRAM */
+	uint64_t tvm_quota_pages;     /* per-TVM page quota; 0 = all of confidential memory */
+	uint8_t attestation_root[32]; /* the platform's root secret; zeros = none */
 };
 
-/** Defaults: 256 KiB image, 256 KiB data, 8 MiB confidential memory. */
+/* The default root secret of shim worlds: public, for tests, seeds and demos only. */
+#define SHIM_DEV_ATTESTATION_ROOT "covemon-shim-insecure-dev-root!!"
+
+/**
+ * Defaults: 256 KiB image, 256 KiB data, 8 MiB confidential memory, the
+ * development attestation root SHIM_DEV_ATTESTATION_ROOT.
+ */
 void shim_mon_config_default(struct shim_mon_config *cfg);
 
 /**

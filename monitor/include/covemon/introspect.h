@@ -57,6 +57,7 @@ enum mon_page_view_state {
 	MON_PAGE_TVM_DATA,
 	MON_PAGE_TVM_PT,
 	MON_PAGE_TVM_META,
+	MON_PAGE_TVM_SECRET,
 };
 
 /** One page record, laid out exactly as the monitor keeps it. */

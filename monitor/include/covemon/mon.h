@@ -43,6 +43,12 @@ struct mon_platform {
 	uint64_t mvendorid;	    /* reported by Base (the hart's CSR values) */
 	uint64_t marchid;
 	uint64_t mimpid;
+	/*
+	 * Root secret of local attestation (abi/tap.h derives the TAP keys from
+	 * it); all zeros: the platform has none, and promote refuses every TAP.
+	 * mon_boot keeps only the derived keys; the platform wipes its copy.
+	 */
+	uint8_t attestation_root[32];
 };
 
 /** The monitor instance; lives in the platform's data region. */
