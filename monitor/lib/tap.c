@@ -125,8 +125,9 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return acc == 0;
 }
 
-mon_err_t tap_open(const struct tap_platform_key *key, uint8_t *tap, size_t len,
-		   struct tap_contents *out, uint8_t secrets[COVE_TAP_MAX_SECRETS])
+/* tap_open without the wipe on error. */
+static mon_err_t open_tap(const struct tap_platform_key *key, uint8_t *tap, size_t len,
+			  struct tap_contents *out, uint8_t *secrets)
 {
 	uint8_t aad[COVE_TAP_HEADER_SIZE + COVE_TAP_KEY_ID_SIZE];
 	uint8_t payload_key[AES_GCM_KEY_SIZE];
@@ -134,7 +135,6 @@ mon_err_t tap_open(const struct tap_platform_key *key, uint8_t *tap, size_t len,
 	uint32_t total;
 	mon_err_t err;
 
-	mon_memset(out, 0, sizeof(*out));
 	if (len < COVE_TAP_HEADER_SIZE || tap_header(tap, &total) != MON_OK || total != len) {
 		return MON_ERR_INVALID_PARAM;
 	}
@@ -170,11 +170,22 @@ mon_err_t tap_open(const struct tap_platform_key *key, uint8_t *tap, size_t len,
 				      ct + m, ct);
 		if (err == MON_OK) {
 			err = parse_plaintext(ct, m, out, secrets);
+		} else {
+			err = MON_ERR_AUTH;
 		}
+	} else {
+		err = MON_ERR_AUTH;
 	}
 	mon_memzero_explicit(payload_key, sizeof(payload_key));
+	return err;
+}
+
+mon_err_t tap_open(const struct tap_platform_key *key, uint8_t *tap, size_t len,
+		   struct tap_contents *out, uint8_t secrets[COVE_TAP_MAX_SECRETS])
+{
+	mon_memset(out, 0, sizeof(*out));
+	mon_err_t err = open_tap(key, tap, len, out, secrets);
 	if (err != MON_OK) {
-		err = err == MON_ERR_INVALID_PARAM ? MON_ERR_INVALID_PARAM : MON_ERR_AUTH;
 		mon_memzero_explicit(out, sizeof(*out));
 		mon_memzero_explicit(secrets, COVE_TAP_MAX_SECRETS);
 	}

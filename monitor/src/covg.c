@@ -284,7 +284,12 @@ static struct sbi_result read_measurement(struct mon *mon, struct tvm *tvm, uint
 	return res(MON_OK, 48);
 }
 
-static struct sbi_result retrieve_secret(uint64_t gpa, uint64_t size)
+/*
+ * The secret records of the TVM's TAP (abi/tap.h), copied into its own
+ * confidential memory; never part of an exit, so the host learns nothing.
+ */
+static struct sbi_result retrieve_secret(struct mon *mon, struct tvm *tvm, uint64_t gpa,
+					 uint64_t size)
 {
 	if (!mon_is_aligned(gpa, MON_PAGE_SIZE)) {
 		return res(MON_ERR_INVALID_ADDRESS, 0);
@@ -292,8 +297,17 @@ static struct sbi_result retrieve_secret(uint64_t gpa, uint64_t size)
 	if (size > MON_PAGE_SIZE) {
 		return res(MON_ERR_INVALID_PARAM, 0);
 	}
-	/* No TAP was authenticated for this TVM (local attestation: issue 7). */
-	return res(MON_ERR_AUTH, 0);
+	if (!tvm->secret) {
+		return res(MON_ERR_AUTH, 0); /* promoted without a TAP */
+	}
+	if (size < tvm->secret_len) {
+		return res(MON_ERR_INVALID_PARAM, 0);
+	}
+	if (memaccess_guest_write(mon, tvm, gpa, hal_mon_map(pa_init(tvm->secret), MON_PAGE_SIZE),
+				  tvm->secret_len) != MON_OK) {
+		return res(MON_ERR_INVALID_ADDRESS, 0); /* not confidential memory of the TVM */
+	}
+	return res(MON_OK, tvm->secret_len);
 }
 
 struct sbi_result covg_handle(struct mon *mon, hart_t hart, struct tvm *tvm, struct vcpu *v,
@@ -311,7 +325,7 @@ struct sbi_result covg_handle(struct mon *mon, hart_t hart, struct tvm *tvm, str
 	case COVG_DENY_EXTERNAL_INTERRUPT: r = interrupt(v, a[0], false); break;
 	case COVG_GET_ATTCAPS: r = attcaps(mon, tvm, a[0], a[1]); break;
 	case COVG_EXTEND_MEASUREMENT: r = extend(mon, tvm, a[0], a[1], a[2]); break;
-	case COVG_RETRIEVE_SECRET: return retrieve_secret(a[0], a[1]);
+	case COVG_RETRIEVE_SECRET: return retrieve_secret(mon, tvm, a[0], a[1]);
 	case COVG_READ_MEASUREMENT: r = read_measurement(mon, tvm, a[0], a[1], a[2]); break;
 	default: return res(MON_ERR_NOT_SUPPORTED, 0); /* get_evidence: remote attestation */
 	}

@@ -13,10 +13,19 @@
  * from the copy. Any failure releases everything: no TVM, no page taken, the
  * monitor state as before (ACE flaw 5).
  *
- * Errors: INVALID_ADDRESS (bad FDT, or tables/pages outside host memory),
- * AUTH (a TAP was given: local attestation is not implemented yet, so no TVM
- * is created rather than one that skipped the check), OUT_OF_MEMORY,
- * FAILED (malformed tables, no NACL area, no free TVM slot is OUT_OF_MEMORY).
+ * With a TAP (abi/tap.h), its bytes are taken from the TVM's copy as the
+ * walk passes them and zeroed there before the page is measured (the TVM
+ * never sees them; MR0 counts them as zero). Once MR0 and MR1 are final the
+ * TAP is opened with the platform key and every digest in it must equal its
+ * register; the secrets go to a monitor page of the TVM for retrieve_secret.
+ * Any TAP failure creates no TVM: a host that wants the VM without secrets
+ * promotes again with tap_addr 0 (retrieve_secret then answers AUTH).
+ *
+ * Errors (the spec's list): INVALID_ADDRESS (bad FDT, tables/pages outside
+ * host memory, a TAP misaligned or not fully mapped), AUTH (a TAP that is
+ * malformed, does not authenticate or whose digests differ, or a platform
+ * without an attestation root), OUT_OF_MEMORY, FAILED (malformed tables, no
+ * NACL area; no free TVM slot is OUT_OF_MEMORY).
  */
 #include "core.h"
 #include "covemon/abi/cove.h"
@@ -25,6 +34,7 @@
 #include "covemon/fdt.h"
 #include "covemon/lib.h"
 #include "covemon/sha384.h"
+#include "covemon/tap.h"
 #include "riscv_bits.h"
 
 #define PROMOTE_MAX_TABLES 512u
@@ -47,7 +57,47 @@ struct promote {
 	struct sha384_ctx image; /* MR0 */
 	struct mon_region visited[PROMOTE_MAX_TABLES];
 	unsigned int nvisited;
+	/* The TAP's bytes, gathered in ascending GPA order (tap_gpa 0: none). */
+	uint64_t tap_gpa;
+	uint32_t tap_len;  /* total length once the header is in, 0 before */
+	uint32_t tap_have; /* bytes gathered: [tap_gpa, tap_gpa + tap_have) */
+	uint64_t tap_scratch;
+	uint8_t *tap; /* COVE_TAP_MAX_SIZE bytes of PAGE_TVM_META scratch */
 };
+
+#define TAP_SCRATCH_PAGES ((COVE_TAP_MAX_SIZE + MON_PAGE_SIZE - 1) / MON_PAGE_SIZE)
+
+/*
+ * Moves the TAP's bytes in the page just copied to @gpa into the scratch and
+ * zeroes them in the copy. Bytes are taken only where the gathered run
+ * continues, so an unmapped hole leaves the TAP incomplete (checked after the
+ * walk). The header, once complete, gives the length.
+ */
+static mon_err_t take_tap_bytes(struct promote *p, uint64_t gpa, uint8_t *page)
+{
+	while (p->tap_gpa) {
+		uint64_t next = p->tap_gpa + p->tap_have;
+		uint64_t end = p->tap_gpa + (p->tap_len ? p->tap_len : COVE_TAP_HEADER_SIZE);
+
+		/* Unsigned: next - gpa is huge when next < gpa. Walked GPAs stay below
+		 * 2^59, so a tap_gpa near 2^64 (end wrapping) never matches a page. */
+		if (next >= end || next - gpa >= MON_PAGE_SIZE) {
+			return MON_OK;
+		}
+		uint64_t n = end - next;
+		if (n > MON_PAGE_SIZE - (next - gpa)) {
+			n = MON_PAGE_SIZE - (next - gpa);
+		}
+		mon_memcpy(p->tap + p->tap_have, page + (next - gpa), n);
+		mon_memset(page + (next - gpa), 0, n);
+		p->tap_have += (uint32_t)n;
+		if (!p->tap_len && p->tap_have == COVE_TAP_HEADER_SIZE &&
+		    tap_header(p->tap, &p->tap_len) != MON_OK) {
+			return MON_ERR_AUTH; /* not a TAP (the spec has no INVALID_PARAM here) */
+		}
+	}
+	return MON_OK;
+}
 
 /* Copies one host page into a new confidential page, maps and measures it. */
 static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, uint64_t perm)
@@ -62,6 +112,9 @@ static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, ui
 	}
 	uint8_t *dst = hal_mon_map(pa_init(page), MON_PAGE_SIZE);
 	err = memaccess_host_read(p->mon, p->hart, host_pa, dst, MON_PAGE_SIZE);
+	if (err == MON_OK) {
+		err = take_tap_bytes(p, gpa, dst);
+	}
 	if (err != MON_OK) {
 		return err;
 	}
@@ -281,6 +334,45 @@ static void measure_config(struct promote *p, const struct sbi_call *call,
 	sha384_final(&c, p->tvm->measure[COVE_MEASURE_CONFIG]);
 }
 
+/*
+ * Opens the gathered TAP with the platform key and checks its digests against
+ * MR0 and MR1 (final by now); keeps the secrets in a page of the TVM.
+ */
+static mon_err_t check_tap(struct promote *p)
+{
+	struct tap_contents contents;
+	uint64_t page;
+	mon_err_t err;
+
+	if (p->tap_len == 0 || p->tap_have != p->tap_len) {
+		return MON_ERR_INVALID_ADDRESS; /* not all of it is mapped */
+	}
+	if (!p->mon->local_attestation) {
+		return MON_ERR_AUTH;
+	}
+	if (pages_alloc(p->mon, p->hart, p->tvm, PAGE_TVM_SECRET, 1, MON_PAGE_SIZE, &page) !=
+	    MON_OK) {
+		return MON_ERR_OUT_OF_MEMORY;
+	}
+	/* Malformed or not authentic: both are a failed local attestation. */
+	err = tap_open(&p->mon->tap_key, p->tap, p->tap_len, &contents,
+		       hal_mon_map(pa_init(page), MON_PAGE_SIZE)) == MON_OK
+		      ? MON_OK
+		      : MON_ERR_AUTH;
+	for (unsigned int r = 0; err == MON_OK && r < 2; r++) {
+		if ((contents.digest_mask & (1u << r)) &&
+		    !mon_memeq_ct(contents.digest[r], p->tvm->measure[r], 48)) {
+			err = MON_ERR_AUTH;
+		}
+	}
+	if (err == MON_OK) {
+		p->tvm->secret = page;
+		p->tvm->secret_len = (uint16_t)contents.secrets_len;
+	}
+	mon_memzero_explicit(&contents, sizeof(contents));
+	return err; /* on error the caller releases the page with the TVM */
+}
+
 struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_call *call)
 {
 	struct sbi_result r = { MON_OK, 0 };
@@ -296,8 +388,8 @@ struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_
 		r.err = MON_ERR_INVALID_ADDRESS;
 		return r;
 	}
-	if (tap_gpa != 0) {
-		r.err = MON_ERR_AUTH;
+	if (!mon_is_aligned(tap_gpa, 8)) {
+		r.err = MON_ERR_INVALID_ADDRESS;
 		return r;
 	}
 	mon_memset(identity, 0, sizeof(identity));
@@ -342,11 +434,33 @@ struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_
 	if (r.err == MON_ERR_OUT_OF_PTPAGES) {
 		r.err = MON_ERR_OUT_OF_MEMORY;
 	}
+	if (r.err == MON_OK && tap_gpa != 0) {
+		p.tap_gpa = tap_gpa;
+		if (pages_alloc(mon, hart, p.tvm, PAGE_TVM_META, TAP_SCRATCH_PAGES, MON_PAGE_SIZE,
+				&p.tap_scratch) == MON_OK) {
+			p.tap = hal_mon_map(pa_init(p.tap_scratch),
+					    TAP_SCRATCH_PAGES * MON_PAGE_SIZE);
+		} else {
+			r.err = MON_ERR_OUT_OF_MEMORY;
+		}
+	}
 	if (r.err == MON_OK) {
 		r.err = walk_host_tree(&p, root, levels);
 	}
 	if (r.err == MON_OK) {
 		r.err = parse_fdt(&p, fdt_gpa);
+	}
+	if (r.err == MON_OK) {
+		/* the registers, then the TAP that names them */
+		sha384_final(&p.image, p.tvm->measure[COVE_MEASURE_IMAGE]);
+		take_boot_state(&p, shmem, &p.tvm->vcpu[0]);
+		measure_config(&p, call, identity);
+		if (tap_gpa != 0) {
+			r.err = check_tap(&p);
+		}
+	}
+	if (p.tap) {
+		pages_free(mon, p.tvm, p.tap_scratch, TAP_SCRATCH_PAGES); /* scrubbed */
 	}
 	if (r.err != MON_OK) {
 		mon_memzero_explicit(&p.image, sizeof(p.image));
@@ -354,16 +468,13 @@ struct sbi_result promote_to_tvm(struct mon *mon, hart_t hart, const struct sbi_
 		return r;
 	}
 
-	/* commit: measurements, vCPUs; nothing below can fail */
-	sha384_final(&p.image, p.tvm->measure[COVE_MEASURE_IMAGE]);
-	take_boot_state(&p, shmem, &p.tvm->vcpu[0]);
+	/* commit: vCPUs; nothing below can fail */
 	p.tvm->vcpu[0].pc = call->arg[2];
 	p.tvm->vcpu[0].state = VCPU_RUNNABLE;
 	for (unsigned int v = 1; v < p.tvm->vcpu_count; v++) {
 		run_vcpu_reset(mon, p.tvm, &p.tvm->vcpu[v]);
 		p.tvm->vcpu[v].state = VCPU_STOPPED;
 	}
-	measure_config(&p, call, identity);
 	p.tvm->state = COVE_TVM_RUNNABLE;
 	r.value = p.tvm->id;
 	return r;

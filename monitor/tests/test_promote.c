@@ -604,7 +604,8 @@ TEST(promote_to_tvm, rejects_unmapped_fdt_gpa)
 	fixture_fini(&f);
 }
 
-TEST(promote_to_tvm, rejects_tap_address_with_auth_and_creates_no_tvm)
+/* TAPs in full: test_attestation.c. */
+TEST(promote_to_tvm, rejects_a_tap_address_that_holds_no_tap_and_creates_no_tvm)
 {
 	struct fixture f;
 	struct vm_image vm;

@@ -49,7 +49,7 @@ MON_WUR mon_err_t tap_header(const uint8_t hdr[COVE_TAP_HEADER_SIZE], uint32_t *
  * MON_OK; MON_ERR_INVALID_PARAM for a malformed TAP or plaintext (lengths,
  * types, registers, algorithms, reserved fields); MON_ERR_AUTH when no
  * lockbox is for @key, a tag does not verify, or the payload key is zero.
- * On error *@out and @secrets hold nothing of the TAP.
+ * On error *@out and all of @secrets are zeroed.
  */
 MON_WUR mon_err_t tap_open(const struct tap_platform_key *key, uint8_t *tap, size_t len,
 			   struct tap_contents *out, uint8_t secrets[COVE_TAP_MAX_SECRETS]);
