@@ -79,6 +79,7 @@ static int opt_measurements(struct seal_args *a, const char *path)
 	uint8_t *text;
 	size_t len;
 	unsigned int line = 0;
+	unsigned int found = 0;
 	int rc = CMD_OK;
 
 	if (!util_read_file(path, 64 * 1024, &text, &len, &why)) {
@@ -121,8 +122,12 @@ static int opt_measurements(struct seal_args *a, const char *path)
 		if (add_digest(a, what, reg, hex) != CMD_OK) {
 			rc = CMD_BAD_INPUT;
 		}
+		found++;
 	}
 	free(text);
+	if (rc == CMD_OK && found == 0) {
+		rc = cmd_fail(CMD_BAD_INPUT, CMD, "%s: no \"MR0 HEX\" or \"MR1 HEX\" line", path);
+	}
 	return rc;
 }
 

@@ -262,7 +262,7 @@ static bool do_identity_file(struct parse *p, char *const *arg, unsigned int n)
 	if (!path) {
 		return fail_at(p, p->line, "out of memory");
 	}
-	if (!util_read_file(path, 4096, &data, &len, &why)) {
+	if (!util_read_file(path, sizeof(p->m->identity), &data, &len, &why)) {
 		free(path);
 		return fail_at(p, p->line, "%s", why.text);
 	}
@@ -469,6 +469,9 @@ static bool check_fdt(struct parse *p)
 	}
 	if (l->len < FDT_HEADER_SIZE) {
 		return fail_at(p, l->line, "%s: too short for an FDT header", l->path);
+	}
+	if (l->data[0] != 0xd0 || l->data[1] != 0x0d || l->data[2] != 0xfe || l->data[3] != 0xed) {
+		return fail_at(p, l->line, "%s: not an FDT (no d00dfeed magic)", l->path);
 	}
 	m->fdt_size = (uint32_t)l->data[4] << 24 | (uint32_t)l->data[5] << 16 |
 		      (uint32_t)l->data[6] << 8 | l->data[7];
