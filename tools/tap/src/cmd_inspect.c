@@ -78,9 +78,12 @@ static void print_secrets(const uint8_t *secrets, size_t len)
 
 	while (off < len && tap_next_record(secrets, len, &off, &rec) == MON_OK) {
 		uint64_t name = 0;
-		const uint8_t *value = rec.body + 8;
-		size_t vlen = rec.length - 8u; /* tap_open checked: at least 9 */
 
+		if (rec.length < 9) {
+			break; /* tap_open never keeps one: a secret has a name and a byte */
+		}
+		const uint8_t *value = rec.body + 8;
+		size_t vlen = rec.length - 8u;
 		for (unsigned int i = 0; i < 8; i++) {
 			name |= (uint64_t)rec.body[i] << (8 * i);
 		}
@@ -151,6 +154,51 @@ static int open_with(const char *path, uint8_t *tap, size_t len, const struct in
 	return CMD_OK;
 }
 
+/* The first of @keys with a lockbox in @l (the monitor opens its own), else the first. */
+static unsigned int pick_key(const struct tapfile_layout *l, const struct inspect_key *keys,
+			     unsigned int nkeys, bool *has_box)
+{
+	*has_box = false;
+	for (unsigned int k = 0; k < nkeys; k++) {
+		for (unsigned int i = 0; i < l->lockboxes; i++) {
+			if (memcmp(keys[k].key.key_id, l->key_id[i], COVE_TAP_KEY_ID_SIZE) == 0) {
+				*has_box = true;
+				return k;
+			}
+		}
+	}
+	return 0;
+}
+
+static int inspect_file(const char *path, const struct inspect_key *keys, unsigned int nkeys)
+{
+	struct tapfile_layout layout;
+	struct util_why why;
+	struct util_why bad;
+	bool has_box = false;
+	unsigned int use = 0;
+	uint8_t *tap;
+	size_t len;
+	int rc;
+
+	if (!util_read_file(path, READ_MAX, &tap, &len, &why)) {
+		return cmd_fail(CMD_BAD_INPUT, CMD, "%s", why.text);
+	}
+	bool layout_ok = tapfile_layout(tap, len, &layout, &bad);
+	if (layout_ok) {
+		print_layout(&layout, keys, nkeys);
+		use = pick_key(&layout, keys, nkeys, &has_box);
+	}
+	if (nkeys == 0) {
+		rc = layout_ok ? CMD_OK
+			       : cmd_fail(CMD_BAD_INPUT, CMD, "%s: malformed: %s", path, bad.text);
+	} else {
+		rc = open_with(path, tap, len, &keys[use], has_box, layout_ok ? NULL : bad.text);
+	}
+	free(tap);
+	return rc;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -159,68 +207,32 @@ int cmd_inspect(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct inspect_key keys[COVE_TAP_MAX_LOCKBOXES];
-	struct tapfile_layout layout;
-	struct util_why why;
-	struct util_why bad;
 	unsigned int nkeys = 0;
-	uint8_t *tap;
-	size_t len;
-	int rc;
+	int rc = CMD_OK;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":k:h", opts, NULL)) != -1) {
+	while (rc == CMD_OK && (c = getopt_long(argc, argv, ":k:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (nkeys == COVE_TAP_MAX_LOCKBOXES) {
 				rc = cmd_fail(CMD_USAGE, CMD, "at most %u --key",
 					      COVE_TAP_MAX_LOCKBOXES);
-				goto out;
+			} else {
+				rc = load_key(optarg, &keys[nkeys]);
+				nkeys += rc == CMD_OK;
 			}
-			rc = load_key(optarg, &keys[nkeys]);
-			if (rc != CMD_OK) {
-				goto out;
-			}
-			nkeys++;
 			break;
 		case 'h': cmd_print_usage(CMD, stdout); return CMD_OK;
-		default: rc = cmd_bad_option(CMD, c, argv); goto out;
+		default: rc = cmd_bad_option(CMD, c, argv); break;
 		}
 	}
-	if (argc - optind != 1) {
+	if (rc == CMD_OK && argc - optind != 1) {
 		cmd_print_usage(CMD, stderr);
 		rc = cmd_fail(CMD_USAGE, CMD, "expects one TAP file");
-		goto out;
 	}
-	const char *path = argv[optind];
-	if (!util_read_file(path, READ_MAX, &tap, &len, &why)) {
-		rc = cmd_fail(CMD_BAD_INPUT, CMD, "%s", why.text);
-		goto out;
+	if (rc == CMD_OK) {
+		rc = inspect_file(argv[optind], keys, nkeys);
 	}
-	bool layout_ok = tapfile_layout(tap, len, &layout, &bad);
-	if (layout_ok) {
-		print_layout(&layout, keys, nkeys);
-	}
-	if (nkeys == 0) {
-		rc = layout_ok ? CMD_OK
-			       : cmd_fail(CMD_BAD_INPUT, CMD, "%s: malformed: %s", path, bad.text);
-		free(tap);
-		goto out;
-	}
-	/* The monitor opens the lockbox with its own key id: use the first key that has one. */
-	unsigned int use = 0;
-	bool has_box = false;
-	for (unsigned int k = 0; layout_ok && k < nkeys && !has_box; k++) {
-		for (unsigned int i = 0; i < layout.lockboxes; i++) {
-			if (memcmp(keys[k].key.key_id, layout.key_id[i], COVE_TAP_KEY_ID_SIZE) ==
-			    0) {
-				use = k;
-				has_box = true;
-			}
-		}
-	}
-	rc = open_with(path, tap, len, &keys[use], has_box, layout_ok ? NULL : bad.text);
-	free(tap);
-out:
 	util_wipe(keys, sizeof(keys));
 	return rc;
 }
