@@ -152,6 +152,28 @@ TEST(tapfile_seal, no_single_bit_flip_opens)
 	EXPECT_EQ(opened, 0);
 }
 
+/* inspect prints what tap_open leaves: after a failure that must be nothing (covemon/tap.h). */
+TEST(tapfile_seal, a_refused_tap_leaves_nothing_in_the_outputs)
+{
+	static const uint8_t zero[COVE_TAP_MAX_SECRETS];
+	const struct tapfile_secret s = { 3, (const uint8_t *)"secret", 6 };
+	struct tapfile_request r = request(1);
+	struct tap_contents c;
+	struct util_why why;
+	size_t len = 0;
+
+	r.secrets = &s;
+	r.nsecrets = 1;
+	ASSERT_TRUE(tapfile_seal(&r, tap, &len, &why));
+	memset(secrets, 0xaa, sizeof(secrets));
+	memset(&c, 0xaa, sizeof(c));
+	EXPECT_EQ(open_with(roots[1], tap, len, &c), MON_ERR_AUTH);
+	EXPECT_MEM_EQ(secrets, zero, sizeof(secrets));
+	EXPECT_EQ(c.digest_mask, 0);
+	EXPECT_EQ(c.secrets_len, 0);
+	EXPECT_MEM_EQ(c.digest, zero, sizeof(c.digest));
+}
+
 TEST(tapfile_seal, fills_the_secret_limit_exactly)
 {
 	static uint8_t value[COVE_TAP_MAX_SECRETS];
