@@ -109,7 +109,9 @@ size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 		uint8_t aad[COVE_TAP_HEADER_SIZE + COVE_TAP_KEY_ID_SIZE];
 		uint8_t *box = out + COVE_TAP_HEADER_SIZE + i * COVE_TAP_LOCKBOX_SIZE;
 
-		if (tap_derive_platform_key(s->roots[i], &key) != MON_OK) {
+		if (!s->roots[i]) {
+			key = *s->keys[i];
+		} else if (tap_derive_platform_key(s->roots[i], &key) != MON_OK) {
 			return 0;
 		}
 		memcpy(box, key.key_id, COVE_TAP_KEY_ID_SIZE);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "covemon/abi/tap.h"
+#include "covemon/tap.h"
 
 struct tap_secret {
 	uint64_t name;
@@ -19,6 +20,7 @@ struct tap_secret {
 
 struct tap_spec {
 	const uint8_t *roots[COVE_TAP_MAX_LOCKBOXES]; /* one lockbox per 32-byte root */
+	const struct tap_platform_key *keys[COVE_TAP_MAX_LOCKBOXES]; /* where roots[i] is NULL */
 	unsigned int nroots;
 	unsigned int digest_mask; /* bit r: a digest record for register r */
 	uint8_t digest[2][48];

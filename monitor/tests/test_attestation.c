@@ -17,7 +17,6 @@
 #include "covemon/abi/cove.h"
 #include "covemon/abi/measure.h"
 #include "covemon/abi/sbi.h"
-#include "covemon/aes_gcm.h"
 #include "covemon/tap.h"
 #include "tap_build.h"
 #include "vm_image.h"
@@ -293,6 +292,13 @@ TEST(tap_open, plaintext_records_are_checked)
 	n = digest_record(pt, 1, COVE_HASH_SHA384);
 	pt[2] = 53; /* record longer than the plaintext */
 	EXPECT_EQ(open_plaintext(pt, n), MON_ERR_INVALID_PARAM);
+	n = digest_record(pt, 1, COVE_HASH_SHA384);
+	memset(pt + n, 0, 13);
+	pt[n] = COVE_TAP_SECRET; /* a secret running past the plaintext by one byte */
+	pt[n + 2] = 10;
+	EXPECT_EQ(open_plaintext(pt, n + 13), MON_ERR_INVALID_PARAM);
+	pt[n + 2] = 9;
+	EXPECT_EQ(open_plaintext(pt, n + 13), MON_OK);
 	n = digest_record(pt, 1, COVE_HASH_SHA384);
 	pt[n++] = COVE_TAP_SECRET; /* a trailing partial record head */
 	EXPECT_EQ(open_plaintext(pt, n), MON_ERR_INVALID_PARAM);
@@ -704,14 +710,10 @@ TEST(promote_tap, a_platform_without_a_root_secret_refuses_every_tap)
 	place(&e, TAP_GPA, e.tap, e.tap_len);
 	expect_refused(&e, TAP_GPA, COVE_ERR_AUTH);
 	/* Nor one sealed for the all-zero key such a platform would otherwise hold. */
-	static const uint8_t zero_key[32], zero_id[COVE_TAP_KEY_ID_SIZE];
-	uint8_t aad[COVE_TAP_HEADER_SIZE + COVE_TAP_KEY_ID_SIZE];
-	uint8_t *box = e.tap + COVE_TAP_HEADER_SIZE;
-	memcpy(box, zero_id, sizeof(zero_id));
-	memcpy(aad, e.tap, COVE_TAP_HEADER_SIZE);
-	memcpy(aad + COVE_TAP_HEADER_SIZE, zero_id, sizeof(zero_id));
-	aes_gcm_encrypt(zero_key, box + 16, aad, sizeof(aad), e.spec.payload_key, 32, box + 28,
-			box + 60);
+	static const struct tap_platform_key zero_key;
+	e.spec.roots[0] = NULL;
+	e.spec.keys[0] = &zero_key;
+	reseal(&e);
 	place(&e, TAP_GPA, e.tap, e.tap_len);
 	expect_refused(&e, TAP_GPA, COVE_ERR_AUTH);
 	fixture_fini(&e.f);
