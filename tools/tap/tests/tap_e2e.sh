@@ -60,8 +60,9 @@ expect_refused() {
 	true
 }
 
-# A malformed TAP: abi/tap.h and promote.c's header say INVALID_PARAM, the
-# monitor may also answer AUTH (a failed attestation); either way, no TVM.
+# A malformed TAP: promote.c answers AUTH (a failed attestation, like any
+# other); INVALID_PARAM, which an earlier design used for malformed TAPs, is
+# accepted too. Either way: no TVM, no page, no secret.
 expect_refused_malformed() {
 	if grep -qx "promote $AUTH" out; then
 		expect_refused "$1" $AUTH
