@@ -15,7 +15,7 @@ export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
 bash "$repo/.clusterfuzzlite/build.sh" >"$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; exit 1; }
 fail=0
-for t in sequence call guest promote fdt insn crypto; do
+for t in sequence call guest promote fdt insn crypto tap; do
 	for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip"; do
 		[ -s "$OUT/$f" ] || { echo "missing: $f"; fail=1; }
 	done

@@ -240,6 +240,7 @@ static void check_tvms(struct fuzz_world *fw, unsigned int op)
 	static uint8_t owner[MAX_CONF_PAGES];
 	uint64_t data_owned[9] = { 0 };
 	uint64_t pt_owned[9] = { 0 };
+	uint64_t secret_owned[9] = { 0 };
 	uint64_t conf_pages = fw->conf.size / SHIM_PAGE_SIZE;
 
 	/* One pass over the records: what each TVM owns. */
@@ -252,6 +253,7 @@ static void check_tvms(struct fuzz_world *fw, unsigned int op)
 		}
 		data_owned[pv.owner] += pv.state == MON_PAGE_TVM_DATA;
 		pt_owned[pv.owner] += pv.state == MON_PAGE_TVM_PT;
+		secret_owned[pv.owner] += pv.state == MON_PAGE_TVM_SECRET;
 		if (pv.state == MON_PAGE_TVM_META) {
 			fuzz_fail(op, inv_i10, "scratch pages outlived the call that took them");
 		}
@@ -262,10 +264,13 @@ static void check_tvms(struct fuzz_world *fw, unsigned int op)
 		struct walk_state ws = { .fw = fw, .op = op, .tvm = id, .owner = owner };
 
 		if (!mon_introspect_tvm(fw->mon, id, &t)) {
-			if (data_owned[id] || pt_owned[id]) {
+			if (data_owned[id] || pt_owned[id] || secret_owned[id]) {
 				fuzz_fail(op, inv_i10, "pages owned by a TVM that does not exist");
 			}
 			continue;
+		}
+		if (secret_owned[id] > 1) {
+			fuzz_fail(op, inv_i10, "a TVM owns more than one secret page");
 		}
 		walk_tvm(&ws, &t);
 		if (data_owned[id] != ws.data || pt_owned[id] != ws.tables) {

@@ -5,9 +5,20 @@
 #   insn    the MMIO load/store decoder (monitor/src/insn.c)
 #   crypto  SHA-384, HMAC, HKDF and AES-256-GCM, differentially against
 #           OpenSSL's libcrypto (host only, as every fuzz build is)
+#   tap     the TAP opener of local attestation (monitor/lib/tap.c)
 covemon_add_fuzz_target(NAME fdt
 	SOURCES ${CMAKE_CURRENT_LIST_DIR}/fdt.c
 	LIBS covemon_lib)
+
+covemon_add_fuzz_target(NAME tap
+	SOURCES ${CMAKE_CURRENT_LIST_DIR}/tap.c ${PROJECT_SOURCE_DIR}/monitor/tests/tap_build.c
+	LIBS covemon_lib)
+foreach(t fuzz_tap bench_tap)
+	if(TARGET ${t})
+		target_include_directories(${t} PRIVATE ${PROJECT_SOURCE_DIR}/monitor/tests
+			${PROJECT_SOURCE_DIR}/host-shim/include)
+	endif()
+endforeach()
 
 covemon_add_fuzz_target(NAME insn
 	SOURCES ${CMAKE_CURRENT_LIST_DIR}/insn.c
