@@ -16,6 +16,10 @@ struct sbi_result base_handle(struct mon *mon, hart_t hart, enum caller caller,
 	case SBI_BASE_GET_IMPL_VERSION: r.value = MON_TSM_VERSION; break;
 	case SBI_BASE_PROBE_EXTENSION:
 		r.value = dispatch_probe(call->arg[0], caller) ? 1 : 0;
+		for (unsigned int i = 0; caller == CALLER_HOST && i < mon->plat.host_sbi_ext_count;
+		     i++) {
+			r.value |= mon->plat.host_sbi_ext[i] == call->arg[0];
+		}
 		break;
 	case SBI_BASE_GET_MVENDORID: r.value = mon->plat.mvendorid; break;
 	case SBI_BASE_GET_MARCHID: r.value = mon->plat.marchid; break;

@@ -16,7 +16,7 @@ static bool platform_ok(hart_t boot_hart, const struct mon_platform *plat)
 {
 	return plat->harts >= 1 && plat->harts <= MON_MAX_HARTS && boot_hart < plat->harts &&
 	       plat->pmp_count >= PMP_ENTRIES_USED && plat->pmp_count <= HAL_PMP_MAX &&
-	       plat->vmid_bits <= 14;
+	       plat->vmid_bits <= 14 && plat->host_sbi_ext_count <= MON_MAX_PLAT_EXTS;
 }
 
 mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon **out)
@@ -60,6 +60,11 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 	}
 	*out = mon;
 	return MON_OK;
+}
+
+bool mon_is_host_memory(const struct mon *mon, uint64_t base, uint64_t len)
+{
+	return memmap_is_host(&mon->map, base, len);
 }
 
 mon_err_t mon_hart_init(struct mon *mon, hart_t hart)

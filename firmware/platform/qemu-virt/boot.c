@@ -1,45 +1,397 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * First boot stage on QEMU virt: banner on the NS16550 UART, then report
- * through the sifive_test finisher (reference/platform.md). The monitor and
- * the SBI runtime arrive with the firmware issue.
+ * Boot and trap routing on QEMU virt.
+ *
+ * The boot hart copies the FDT out of the way (QEMU puts it near the top of
+ * DRAM, where confidential memory goes), reads the memory, the harts and
+ * the attestation root from it, describes the platform to the monitor,
+ * boots it, and hands the next stage at PLAT_NEXT_STAGE a0 = hartid and
+ * a1 = an FDT whose /memory no longer covers the firmware, the monitor's
+ * data or confidential memory. Every other hart brings itself under the
+ * monitor (mon_hart_init: its full PMP) and waits stopped for HSM.
+ *
+ * Traps from below M: the host's calls of the SBI runtime's extensions go
+ * to sbi.c, machine software interrupts serve the request mailbox first,
+ * everything else (NACL, COVH, Base, guests, the host's own faults) is
+ * mon_trap's. mon_trap edits the frame (and the CSRs through the HAL);
+ * trap.S restores it and mrets.
  */
-#include <stdint.h>
+#include "covemon/abi/sbi.h"
+#include "covemon/fdt.h"
+#include "covemon/hal.h"
+#include "covemon/introspect.h"
+#include "covemon/lib.h"
+#include "csr.h"
+#include "fw.h"
+#include "platform.h"
 
-#define UART_BASE     0x10000000UL
-#define UART_THR      0
-#define UART_LSR      5
-#define UART_LSR_THRE 0x20
-#define FINISHER_BASE 0x100000UL
-#define FINISHER_PASS 0x5555u
+#define FW_FDT_MAX	  (64u * 1024u)
+#define CONFIDENTIAL_SIZE (UINT64_C(32) << 20)
+#define GUARD_PATTERN	  UINT64_C(0x5afe57ac4a11ed00)
+#define ROOT_PROP	  "covemon,attestation-root"
 
-void fw_main(unsigned long hartid, unsigned long fdt);
+/* Host context on every hart: S-level traps and interrupts go to the host. */
+#define HOST_MEDELEG                                                                             \
+	((UINT64_C(1) << 0) | (UINT64_C(1) << 3) | (UINT64_C(1) << 8) | (UINT64_C(1) << 12) |    \
+	 (UINT64_C(1) << 13) | (UINT64_C(1) << 15) | (UINT64_C(1) << 10) | (UINT64_C(1) << 20) | \
+	 (UINT64_C(1) << 21) | (UINT64_C(1) << 22) | (UINT64_C(1) << 23))
+#define HOST_MIDELEG \
+	(MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_VSSIP | MIP_VSTIP | MIP_VSEIP | MIP_SGEIP)
 
-static void uart_putc(char c)
+struct fw_hart fw_harts[FW_MAX_HARTS];
+struct mon *fw_mon;
+uint64_t fw_hart_mask;
+bool fw_has_sstc;
+bool fw_has_smepmp;
+
+extern const uint64_t fw_sbi_exts[];
+extern const unsigned int fw_sbi_ext_count;
+extern volatile uint32_t fw_boot_done;
+extern char fw_stacks[], _fw_start[], _fw_end[], _mondata_start[], _mondata_end[];
+extern char fw_trap_entry[];
+
+static uint8_t fdt_copy[FW_FDT_MAX] __attribute__((aligned(8)));
+static uint64_t dram_base, dram_size;
+
+void fw_boot_main(uint64_t hartid, uint64_t fdt_pa);
+void fw_secondary_main(uint64_t hartid);
+void fw_trap(struct fw_hart *h);
+void fw_m_trap_panic(uint64_t mcause, uint64_t mepc, uint64_t mtval);
+
+uint64_t fw_hartid(void)
 {
-	volatile uint8_t *uart = (volatile uint8_t *)UART_BASE;
-
-	while (!(uart[UART_LSR] & UART_LSR_THRE)) {
-	}
-	uart[UART_THR] = (uint8_t)c;
+	return csr_read(mhartid);
 }
 
-static void uart_puts(const char *s)
+bool fw_is_ram(uint64_t base, uint64_t len)
 {
-	while (*s) {
-		if (*s == '\n') {
-			uart_putc('\r');
+	return mon_range_within(base, len, dram_base, dram_size);
+}
+
+/* ------------------------------------------------------ console helpers --- */
+
+static void put_hex(uint64_t v)
+{
+	char buf[19] = "0x";
+
+	for (int i = 0; i < 16; i++) {
+		buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+	}
+	buf[18] = 0;
+	uart_puts(buf);
+}
+
+static void say(const char *a, uint64_t v, const char *b)
+{
+	uart_puts(a);
+	put_hex(v);
+	uart_puts(b);
+}
+
+/* ------------------------------------------------------------- stacks --- */
+
+static uint64_t *guard_of(uint64_t hartid)
+{
+	return (uint64_t *)(fw_stacks + hartid * (FW_STACK_SIZE + FW_STACK_GUARD));
+}
+
+static void guard_fill(uint64_t hartid)
+{
+	uint64_t *g = guard_of(hartid);
+
+	for (unsigned int i = 0; i < FW_STACK_GUARD / 8; i++) {
+		g[i] = GUARD_PATTERN ^ i;
+	}
+}
+
+static void guard_check(uint64_t hartid)
+{
+	const uint64_t *g = guard_of(hartid);
+
+	/* The top of the guard is what an overflow hits first. */
+	for (unsigned int i = FW_STACK_GUARD / 8 - 64; i < FW_STACK_GUARD / 8; i++) {
+		if (g[i] != (GUARD_PATTERN ^ i)) {
+			hal_panic("stack overflow into the guard");
 		}
-		uart_putc(*s++);
 	}
 }
 
-void fw_main(unsigned long hartid, unsigned long fdt)
+/* ---------------------------------------------------------- entropy --- */
+
+mon_err_t fw_entropy(void *buf, size_t len)
 {
-	(void)hartid;
-	(void)fdt;
-	uart_puts("covemon firmware: boot stage up on qemu-virt (monitor not yet linked)\n");
-	*(volatile uint32_t *)FINISHER_BASE = FINISHER_PASS;
-	for (;;) {
+	/*
+	 * No Zkr on QEMU virt by default and no other entropy source: the
+	 * documented fallback mixes mtime and mcycle. It is not a secret and
+	 * nothing that needs one uses it (the attestation root comes from the
+	 * FDT or is the flagged development key).
+	 */
+	uint8_t *out = buf;
+	uint64_t x = hal_time_now() ^ csr_read(mcycle) ^ (fw_hartid() << 56);
+
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		out[i] = (uint8_t)x;
 	}
+	return MON_OK;
+}
+
+/* -------------------------------------------------------- host entry --- */
+
+/* The CSRs of host context; the monitor saves and restores them around TVMs. */
+static void host_csrs(void)
+{
+	csr_write(mtvec, (uint64_t)(uintptr_t)fw_trap_entry);
+	csr_write(medeleg, HOST_MEDELEG);
+	csr_write(mideleg, HOST_MIDELEG);
+	csr_write(mie, UINT64_C(1) << IRQ_M_SOFT);
+	csr_write(mcounteren, 0x7); /* cycle, time, instret readable below M */
+	csr_write(0x30a, fw_has_sstc ? ENVCFG_STCE : 0);
+	csr_write(hedeleg, 0);
+	csr_write(hideleg, 0);
+	csr_write(hcounteren, 0);
+	csr_write(satp, 0);
+	csr_write(hgatp, 0);
+}
+
+_Noreturn void fw_enter_host(struct fw_hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
+{
+	mon_memset(&h->frame, 0, sizeof(h->frame));
+	h->frame.x[10] = a0;
+	h->frame.x[11] = a1;
+	h->frame.mepc = pc;
+	/* S-mode, no virtualisation, S interrupts off, FP off (FS = 0). */
+	h->frame.mstatus = MSTATUS_MPP_S;
+	csr_write(sstatus, 0);
+	csr_write(mscratch, (uint64_t)(uintptr_t)h);
+	fw_resume(h);
+}
+
+_Noreturn void fw_park(struct fw_hart *h)
+{
+	for (;;) {
+		fw_wfi();
+		fw_process_requests(h);
+		uint32_t r = __atomic_load_n(&h->requests, __ATOMIC_ACQUIRE);
+		if ((r & FW_REQ_START) &&
+		    __atomic_load_n(&h->hsm_state, __ATOMIC_ACQUIRE) == FW_HSM_START_PENDING) {
+			__atomic_fetch_and(&h->requests, ~(uint32_t)FW_REQ_START, __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	/* Whatever was fenced while it was stopped. */
+	fw_fence_i();
+	fw_sfence_vma();
+	fw_hfence_gvma_all();
+	fw_hfence_vvma_all();
+	if (mon_hart_init(fw_mon, (hart_t)h->hartid) != MON_OK) {
+		hal_panic("PMP of a started hart could not be written");
+	}
+	host_csrs();
+	__atomic_store_n(&h->hsm_state, FW_HSM_STARTED, __ATOMIC_RELEASE);
+	fw_enter_host(h, h->start_addr, h->hartid, h->start_opaque);
+}
+
+/* ------------------------------------------------------------- FDT --- */
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	}
+}
+
+static void read_fdt(uint64_t fdt_pa, struct fdt *fdt, struct mon_platform *plat)
+{
+	const uint8_t *src = (const uint8_t *)(uintptr_t)fdt_pa;
+	uint32_t total = mon_load_be32(src + 4);
+
+	if (mon_load_be32(src) != 0xd00dfeed || total > sizeof(fdt_copy)) {
+		hal_panic("no usable FDT in a1");
+	}
+	mon_memcpy(fdt_copy, src, total);
+	if (fdt_init(fdt, fdt_copy, total) != MON_OK ||
+	    fdt_memory(fdt, &dram_base, &dram_size) != MON_OK) {
+		hal_panic("FDT without a usable /memory");
+	}
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	for (int n = fdt_first_child(fdt, cpus); n >= 0; n = fdt_next_sibling(fdt, n)) {
+		uint64_t id, unused;
+		uint32_t len;
+		const char *name = fdt_node_name(fdt, n, &len);
+		if (name && len >= 3 && name[0] == 'c' && name[1] == 'p' && name[2] == 'u' &&
+		    (len == 3 || name[3] == '@') &&
+		    fdt_read_reg(fdt, n, 0, &id, &unused) == MON_OK && id < FW_MAX_HARTS) {
+			fw_hart_mask |= UINT64_C(1) << id;
+			fw_harts[id].present = true;
+		}
+	}
+	/* The attestation root: from the boot stage, never passed on to the host. */
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	uint32_t rlen = 0;
+	const uint8_t *root = chosen >= 0 ? fdt_getprop(fdt, chosen, ROOT_PROP, &rlen) : NULL;
+	if (root && rlen == sizeof(plat->attestation_root)) {
+		mon_memcpy(plat->attestation_root, root, rlen);
+		mon_memzero_explicit((void *)(uintptr_t)root, rlen);
+		mon_memzero_explicit((void *)(uintptr_t)(fdt_pa + (uint64_t)(root - fdt_copy)),
+				     rlen);
+		uart_puts("covemon: attestation root from /chosen/" ROOT_PROP "\n");
+	} else {
+		static const char dev[] = "covemon-shim-insecure-dev-root!!";
+		mon_memcpy(plat->attestation_root, dev, sizeof(plat->attestation_root));
+		uart_puts("covemon: WARNING: INSECURE development attestation root (no "
+			  "/chosen/" ROOT_PROP "): TAPs sealed for it are not secret\n");
+	}
+}
+
+/* The next stage's FDT: /memory starts at the next stage and ends below it. */
+static uint64_t place_fdt(struct fdt *fdt, uint64_t conf_base)
+{
+	uint64_t slot = conf_base - PLAT_FDT_SLOT;
+	uint32_t len = 0;
+	int mem = fdt_path_offset(fdt, "/memory");
+	uint8_t *reg = (uint8_t *)(uintptr_t)fdt_getprop(fdt, mem, "reg", &len);
+
+	if (!reg || len != 16) {
+		hal_panic("/memory reg is not one (u64 base, u64 size) pair");
+	}
+	put_be64(reg, PLAT_NEXT_STAGE);
+	put_be64(reg + 8, slot - PLAT_NEXT_STAGE);
+	mon_memcpy((void *)(uintptr_t)slot, fdt_copy, mon_load_be32(fdt_copy + 4));
+	return slot;
+}
+
+/* -------------------------------------------------------------- boot --- */
+
+static void detect_features(struct mon_platform *plat)
+{
+	/* Sstc: menvcfg.STCE sticks when stimecmp exists. Smepmp: mseccfg reads back RLB. */
+	csr_set(0x30a, ENVCFG_STCE);
+	fw_has_sstc = (csr_read(0x30a) & ENVCFG_STCE) != 0;
+	csr_clear(0x30a, ENVCFG_STCE);
+	plat->features = fw_has_sstc ? MON_FEAT_SSTC : 0;
+	/* Smepmp detection needs a trap-safe CSR probe: left for the hardening step. */
+	fw_has_smepmp = false;
+	plat->mvendorid = csr_read(mvendorid);
+	plat->marchid = csr_read(marchid);
+	plat->mimpid = csr_read(mimpid);
+	/* VMIDLEN: the hgatp VMID bits that stick. */
+	csr_write(hgatp, UINT64_C(0x3fff) << 44);
+	uint64_t vmid = (csr_read(hgatp) >> 44) & 0x3fff;
+	csr_write(hgatp, 0);
+	unsigned int bits = 0;
+	while (vmid & (UINT64_C(1) << bits)) {
+		bits++;
+	}
+	plat->vmid_bits = bits;
+}
+
+void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
+{
+	static struct mon_platform plat;
+	struct fdt fdt;
+
+	uart_init();
+	uart_puts("\ncovemon firmware: M-mode runtime for qemu-virt\n");
+	for (uint64_t h = 0; h < FW_MAX_HARTS; h++) {
+		guard_fill(h);
+		fw_harts[h].hartid = h;
+		fw_harts[h].hsm_state = FW_HSM_STOPPED;
+		fw_harts[h].stack_top =
+			(uint64_t)(uintptr_t)(fw_stacks +
+					      (h + 1) * (FW_STACK_SIZE + FW_STACK_GUARD));
+	}
+	read_fdt(fdt_pa, &fdt, &plat);
+	detect_features(&plat);
+	plat.dram[0] = (struct mon_region){ dram_base, dram_size };
+	plat.dram_count = 1;
+	plat.image.base = (uint64_t)(uintptr_t)_fw_start;
+	plat.image.size = (uint64_t)(_fw_end - _fw_start);
+	plat.data.base = (uint64_t)(uintptr_t)_mondata_start;
+	plat.data.size = (uint64_t)(_mondata_end - _mondata_start);
+	plat.confidential_size = CONFIDENTIAL_SIZE;
+	plat.harts = 0;
+	for (unsigned int h = 0; h < FW_MAX_HARTS; h++) {
+		if (fw_hart_mask & (UINT64_C(1) << h)) {
+			plat.harts = h + 1;
+		}
+	}
+	plat.pmp_count = PLAT_PMP_ENTRIES;
+	for (unsigned int i = 0; i < fw_sbi_ext_count; i++) {
+		plat.host_sbi_ext[i] = fw_sbi_exts[i];
+	}
+	plat.host_sbi_ext_count = fw_sbi_ext_count;
+	mon_err_t err = mon_boot((hart_t)hartid, &plat, &fw_mon);
+	mon_memzero_explicit(plat.attestation_root, sizeof(plat.attestation_root));
+	if (err != MON_OK) {
+		hal_panic("mon_boot refused the platform");
+	}
+	struct mon_region conf = mon_introspect_confidential(fw_mon);
+	uint64_t next_fdt = place_fdt(&fdt, conf.base);
+	say("covemon: DRAM ", dram_base, "");
+	say(" + ", dram_size, "\n");
+	say("covemon: firmware ", plat.image.base, "");
+	say(" + ", plat.image.size, ", ");
+	say("monitor data ", plat.data.base, "\n");
+	say("covemon: confidential memory ", conf.base, "");
+	say(" + ", conf.size, "\n");
+	say("covemon: harts ", fw_hart_mask, fw_has_sstc ? ", Sstc\n" : "\n");
+	host_csrs();
+	fw_harts[hartid].hsm_state = FW_HSM_STARTED;
+	__atomic_store_n(&fw_boot_done, 1, __ATOMIC_RELEASE);
+	say("covemon sbi: next stage at ", PLAT_NEXT_STAGE, "");
+	say(" in S-mode, FDT ", next_fdt, "\n");
+	fw_enter_host(&fw_harts[hartid], PLAT_NEXT_STAGE, hartid, next_fdt);
+}
+
+void fw_secondary_main(uint64_t hartid)
+{
+	struct fw_hart *h = &fw_harts[hartid];
+
+	if (!h->present) {
+		for (;;) {
+			fw_wfi();
+		}
+	}
+	csr_write(mscratch, (uint64_t)(uintptr_t)h);
+	csr_write(mie, UINT64_C(1) << IRQ_M_SOFT); /* wfi wakes on MSIP */
+	fw_park(h);
+}
+
+/* ------------------------------------------------------------- traps --- */
+
+void fw_trap(struct fw_hart *h)
+{
+	struct mon_trap_frame *f = &h->frame;
+	bool from_guest = (f->mstatus & MSTATUS_MPV) != 0;
+
+	if (f->mcause & MCAUSE_INTERRUPT) {
+		uint64_t irq = f->mcause & ~MCAUSE_INTERRUPT;
+		if (irq == IRQ_M_SOFT) {
+			fw_process_requests(h);
+		}
+		if (irq == IRQ_M_TIMER && !fw_has_sstc && !from_guest) {
+			/* The host's SBI timer fired: hand it STIP, as Sstc would. */
+			csr_clear(mie, UINT64_C(1) << IRQ_M_TIMER);
+			csr_set(mip, MIP_STIP);
+		}
+		if (from_guest) {
+			(void)mon_trap(fw_mon, (hart_t)h->hartid, f);
+		}
+	} else if (f->mcause == CAUSE_ECALL_HS && fw_sbi_owns(f->x[17])) {
+		fw_sbi_handle(h);
+	} else {
+		(void)mon_trap(fw_mon, (hart_t)h->hartid, f);
+	}
+	guard_check(h->hartid);
+}
+
+void fw_m_trap_panic(uint64_t mcause, uint64_t mepc, uint64_t mtval)
+{
+	say("covemon: trap in M-mode, mcause ", mcause, "");
+	say(" mepc ", mepc, "");
+	say(" mtval ", mtval, "\n");
+	hal_panic("unexpected trap in M-mode");
 }

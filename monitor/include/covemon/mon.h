@@ -27,6 +27,8 @@ struct mon_region {
  * What the platform layer knows when the monitor boots: from the device
  * tree and the linker on the firmware, from the world config in the shim.
  */
+#define MON_MAX_PLAT_EXTS 16 /* mon_platform.host_sbi_ext */
+
 struct mon_platform {
 	struct mon_region dram[MON_MAX_REGIONS];
 	unsigned int dram_count;
@@ -49,6 +51,13 @@ struct mon_platform {
 	 * mon_boot keeps only the derived keys; the platform wipes its copy.
 	 */
 	uint8_t attestation_root[32];
+	/*
+	 * SBI extensions the platform's own runtime serves the host (TIME, IPI,
+	 * HSM... on the firmware; none on the shim). Base.probe_extension from
+	 * the host answers 1 for them as for the monitor's own.
+	 */
+	uint64_t host_sbi_ext[MON_MAX_PLAT_EXTS];
+	unsigned int host_sbi_ext_count;
 };
 
 /** The monitor instance; lives in the platform's data region. */
@@ -95,6 +104,12 @@ MON_WUR mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, st
  * runs there) and the platform must not run the host on it.
  */
 MON_WUR mon_err_t mon_hart_init(struct mon *mon, hart_t hart);
+
+/**
+ * True when [@base, @base + @len) is host memory: what the platform's runtime
+ * may read or write for the host (SBI DBCN buffers, HSM start addresses).
+ */
+bool mon_is_host_memory(const struct mon *mon, uint64_t base, uint64_t len);
 
 /** Handles a trap taken into M-mode on @hart; edits @frame in place. */
 enum mon_action mon_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame);

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * monitor/include/covemon/hal.h on real harts (QEMU virt): PMP and CSR images
+ * through CSR instructions, untrusted memory through a fault-recovering copy,
+ * fences and IPIs through the ACLINT and the per-hart request mailbox
+ * (fw_request, sbi.c), mtime/mtimecmp for time.
+ */
+#include "covemon/hal.h"
+
+#include "csr.h"
+#include "fw.h"
+#include "hart.h"
+#include "platform.h"
+
+/* ---------------------------------------------------------------- PMP --- */
+
+#define PMP_CASE_W(n)                     \
+	case n:                           \
+		csr_write(pmpaddr##n, v); \
+		break;
+#define PMP_CASE_R(n) \
+	case n:       \
+		return csr_read(pmpaddr##n);
+#define PMP_ALL(X) \
+	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+
+static void pmpaddr_write(unsigned int i, uint64_t v)
+{
+	switch (i) {
+		PMP_ALL(PMP_CASE_W) default : break;
+	}
+}
+
+static uint64_t pmpaddr_read(unsigned int i)
+{
+	switch (i) {
+		PMP_ALL(PMP_CASE_R) default : return 0;
+	}
+}
+
+static void pmpcfg_write(unsigned int reg, uint64_t v)
+{
+	if (reg == 0) {
+		csr_write(pmpcfg0, v);
+	} else {
+		csr_write(pmpcfg2, v);
+	}
+}
+
+static uint64_t pmpcfg_read(unsigned int reg)
+{
+	return reg == 0 ? csr_read(pmpcfg0) : csr_read(pmpcfg2);
+}
+
+_Static_assert(PLAT_PMP_ENTRIES == 16, "pmpcfg0 and pmpcfg2 hold every entry");
+
+unsigned int hal_pmp_count(hart_t hart)
+{
+	(void)hart;
+	return PLAT_PMP_ENTRIES;
+}
+
+static void require_self(hart_t hart, const char *what)
+{
+	if (hart != fw_hartid()) {
+		hal_panic(what);
+	}
+}
+
+mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
+{
+	uint64_t cfg[2] = { 0, 0 };
+
+	require_self(hart, "hal_pmp_write for another hart");
+	if (layout->count > PLAT_PMP_ENTRIES) {
+		return MON_ERR_DENIED_LOCKED;
+	}
+	for (unsigned int i = 0; i < layout->count; i++) {
+		cfg[i / 8] |= (uint64_t)layout->entry[i].cfg << (8 * (i % 8));
+	}
+	/* Everything OFF first, so no half-written layout is ever in force. */
+	pmpcfg_write(0, 0);
+	pmpcfg_write(1, 0);
+	for (unsigned int i = 0; i < PLAT_PMP_ENTRIES; i++) {
+		pmpaddr_write(i, i < layout->count ? layout->entry[i].addr : 0);
+	}
+	pmpcfg_write(0, cfg[0]);
+	pmpcfg_write(1, cfg[1]);
+	if (layout->mseccfg) {
+		csr_write(0x747, layout->mseccfg);
+	}
+	mon_err_t err = MON_OK;
+	if (pmpcfg_read(0) != cfg[0] || pmpcfg_read(1) != cfg[1]) {
+		err = MON_ERR_DENIED_LOCKED;
+	}
+	for (unsigned int i = 0; i < layout->count && err == MON_OK; i++) {
+		/* Granularity is 4 bytes on QEMU virt: every address reads back as written. */
+		if (pmpaddr_read(i) != (layout->entry[i].addr & ((UINT64_C(1) << 54) - 1))) {
+			err = MON_ERR_DENIED_LOCKED;
+		}
+	}
+	fw_sfence_vma();
+	fw_hfence_gvma_all();
+	fw_hfence_vvma_all();
+	return err;
+}
+
+/* ------------------------------------------------------------ memory --- */
+
+mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len)
+{
+	(void)hart;
+	return fw_copy_checked(dst, (const void *)(uintptr_t)pa_addr(src), len) ? MON_ERR_FAULT
+										: MON_OK;
+}
+
+mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src, size_t len)
+{
+	(void)hart;
+	return fw_copy_checked((void *)(uintptr_t)pa_addr(dst), src, len) ? MON_ERR_FAULT : MON_OK;
+}
+
+void *hal_mon_map(paddr_t pa, size_t len)
+{
+	if (!fw_is_ram(pa_addr(pa), len)) {
+		hal_panic("hal_mon_map outside RAM");
+	}
+	return (void *)(uintptr_t)pa_addr(pa);
+}
+
+const void *hal_mon_map_ro(paddr_t pa, size_t len)
+{
+	return hal_mon_map(pa, len);
+}
+
+/* ------------------------------------------------------------ fences --- */
+
+void fw_do_mon_fence(unsigned int kind, uint16_t vmid, uint64_t addr, uint64_t size)
+{
+	switch (kind) {
+	case HAL_FENCE_GVMA_ALL: fw_hfence_gvma_all(); break;
+	case HAL_FENCE_GVMA_VMID: fw_hfence_gvma_vmid(vmid); break;
+	case HAL_FENCE_GVMA_GPA:
+		if (size / MON_PAGE_SIZE > HAL_FENCE_RANGE_MAX_PAGES) {
+			fw_hfence_gvma_vmid(vmid);
+			break;
+		}
+		for (uint64_t off = 0; off < size; off += MON_PAGE_SIZE) {
+			fw_hfence_gvma_gpa((addr + off) >> 2, vmid);
+		}
+		break;
+	case HAL_FENCE_VVMA_VMID: {
+		/* hfence.vvma acts on the VMID in hgatp: borrow it for the fence. */
+		uint64_t saved = csr_read(hgatp);
+		csr_write(hgatp, (uint64_t)vmid << 44);
+		fw_hfence_vvma_all();
+		csr_write(hgatp, saved);
+		break;
+	}
+	case HAL_FENCE_I: fw_fence_i(); break;
+	default: hal_panic("unknown fence");
+	}
+}
+
+void hal_fence(hart_t self, hartmask_t targets, const struct hal_fence *fence)
+{
+	struct fw_request req = {
+		.bits = FW_REQ_MON,
+		.mon_kind = (uint8_t)fence->kind,
+		.mon_vmid = fence->vmid,
+		.mon_addr = fence->addr,
+		.mon_size = fence->size,
+	};
+
+	for (hart_t h = 0; h < FW_MAX_HARTS; h++) {
+		if (!(targets & ((hartmask_t)1 << h))) {
+			continue;
+		}
+		if (h == self) {
+			fw_do_mon_fence(fence->kind, fence->vmid, fence->addr, fence->size);
+		} else {
+			fw_request(self, h, &req, true);
+		}
+	}
+}
+
+/* ------------------------------------------------------ world switch --- */
+
+void hal_csr_load(hart_t hart, const struct hal_csr_image *im)
+{
+	require_self(hart, "hal_csr_load for another hart");
+	csr_write(medeleg, im->medeleg);
+	csr_write(mideleg, im->mideleg);
+	csr_write(mie, im->mie);
+	csr_write(mcounteren, im->mcounteren);
+	csr_write(0x30a, im->menvcfg);
+	csr_write(stvec, im->stvec);
+	csr_write(sscratch, im->sscratch);
+	csr_write(sepc, im->sepc);
+	csr_write(scause, im->scause);
+	csr_write(stval, im->stval);
+	csr_write(satp, im->satp);
+	csr_write(scounteren, im->scounteren);
+	csr_write(0x10a, im->senvcfg);
+	if (fw_has_sstc) {
+		csr_write(0x14d, im->stimecmp);
+	}
+	csr_write(hstatus, im->hstatus);
+	csr_write(hedeleg, im->hedeleg);
+	csr_write(hideleg, im->hideleg);
+	csr_write(hvip, im->hvip);
+	csr_write(hcounteren, im->hcounteren);
+	csr_write(hgeie, im->hgeie);
+	csr_write(htval, im->htval);
+	csr_write(htinst, im->htinst);
+	csr_write(hgatp, im->hgatp);
+	csr_write(0x60a, im->henvcfg);
+	csr_write(htimedelta, im->htimedelta);
+	csr_write(vsstatus, im->vsstatus);
+	csr_write(vstvec, im->vstvec);
+	csr_write(vsscratch, im->vsscratch);
+	csr_write(vsepc, im->vsepc);
+	csr_write(vscause, im->vscause);
+	csr_write(vstval, im->vstval);
+	csr_write(vsatp, im->vsatp);
+	if (fw_has_sstc) {
+		csr_write(0x24d, im->vstimecmp);
+	}
+}
+
+void hal_csr_save(hart_t hart, struct hal_csr_image *im)
+{
+	require_self(hart, "hal_csr_save for another hart");
+	im->medeleg = csr_read(medeleg);
+	im->mideleg = csr_read(mideleg);
+	im->mie = csr_read(mie);
+	im->mcounteren = csr_read(mcounteren);
+	im->menvcfg = csr_read(0x30a);
+	im->stvec = csr_read(stvec);
+	im->sscratch = csr_read(sscratch);
+	im->sepc = csr_read(sepc);
+	im->scause = csr_read(scause);
+	im->stval = csr_read(stval);
+	im->satp = csr_read(satp);
+	im->scounteren = csr_read(scounteren);
+	im->senvcfg = csr_read(0x10a);
+	im->stimecmp = fw_has_sstc ? csr_read(0x14d) : UINT64_MAX;
+	im->hstatus = csr_read(hstatus);
+	im->hedeleg = csr_read(hedeleg);
+	im->hideleg = csr_read(hideleg);
+	im->hvip = csr_read(hvip);
+	im->hcounteren = csr_read(hcounteren);
+	im->hgeie = csr_read(hgeie);
+	im->htval = csr_read(htval);
+	im->htinst = csr_read(htinst);
+	im->hgatp = csr_read(hgatp);
+	im->henvcfg = csr_read(0x60a);
+	im->htimedelta = csr_read(htimedelta);
+	im->vsstatus = csr_read(vsstatus);
+	im->vstvec = csr_read(vstvec);
+	im->vsscratch = csr_read(vsscratch);
+	im->vsepc = csr_read(vsepc);
+	im->vscause = csr_read(vscause);
+	im->vstval = csr_read(vstval);
+	im->vsatp = csr_read(vsatp);
+	im->vstimecmp = fw_has_sstc ? csr_read(0x24d) : UINT64_MAX;
+	im->fp_valid = 0; /* guests run with FP off (fw_boot_main): nothing to swap */
+}
+
+/* ------------------------------------------------- interrupts, time --- */
+
+void hal_ipi_send(hart_t self, hart_t target)
+{
+	(void)self;
+	if (target < FW_MAX_HARTS) {
+		((volatile uint32_t *)PLAT_MSWI_BASE)[target] = 1;
+	}
+}
+
+void hal_ipi_clear(hart_t hart)
+{
+	((volatile uint32_t *)PLAT_MSWI_BASE)[hart] = 0;
+}
+
+uint64_t hal_time_now(void)
+{
+	return *(volatile uint64_t *)PLAT_MTIME;
+}
+
+void hal_timer_set(hart_t hart, uint64_t deadline)
+{
+	((volatile uint64_t *)PLAT_MTIMECMP_BASE)[hart] = deadline;
+}
+
+/* ------------------------------------------------------------- misc --- */
+
+mon_err_t hal_entropy(void *buf, size_t len)
+{
+	return fw_entropy(buf, len);
+}
+
+bool hal_alloc_should_fail(hart_t hart)
+{
+	(void)hart;
+	return false;
+}
+
+void hal_console_write(const char *s, size_t len)
+{
+	uart_write(s, len);
+}
+
+_Noreturn void hal_panic(const char *msg)
+{
+	uart_puts("covemon: PANIC: ");
+	uart_puts(msg);
+	uart_puts("\n");
+	plat_exit(0x7f);
+}
