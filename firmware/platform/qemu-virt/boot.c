@@ -338,6 +338,11 @@ void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
 	say("covemon: confidential memory ", conf.base, "");
 	say(" + ", conf.size, "\n");
 	say("covemon: harts ", fw_hart_mask, fw_has_sstc ? ", Sstc\n" : "\n");
+	if (*(volatile uint32_t *)(uintptr_t)PLAT_NEXT_STAGE == 0) {
+		/* Nothing loaded there (no -kernel): a boot check, not a hang. */
+		uart_puts("covemon: no next stage at 0x80200000; shutting down\n");
+		plat_exit(0);
+	}
 	host_csrs();
 	fw_harts[hartid].hsm_state = FW_HSM_STARTED;
 	__atomic_store_n(&fw_boot_done, 1, __ATOMIC_RELEASE);

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The firmware on QEMU with third-party clients (label qemu; the firmware
+# preset is built first by ./covemon test).
+foreach(smp 1 2 4)
+	add_test(NAME qemu.uboot_reaches_its_prompt_and_powers_off_smp${smp}
+		COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-uboot.sh ${COVEMON_FIRMWARE_IMAGE} ${smp})
+	set_tests_properties(qemu.uboot_reaches_its_prompt_and_powers_off_smp${smp}
+		PROPERTIES LABELS qemu TIMEOUT 90)
+endforeach()
