@@ -12,6 +12,8 @@ void shim_mon_config_default(struct shim_mon_config *cfg)
 	cfg->data_size = UINT64_C(256) << 10;
 	cfg->confidential_size = UINT64_C(8) << 20;
 	cfg->tvm_quota_pages = 0;
+	memset(cfg->host_sbi_ext, 0, sizeof(cfg->host_sbi_ext));
+	cfg->host_sbi_ext_count = 0;
 	_Static_assert(sizeof(SHIM_DEV_ATTESTATION_ROOT) - 1 == sizeof(cfg->attestation_root),
 		       "the development root is 32 bytes");
 	memcpy(cfg->attestation_root, SHIM_DEV_ATTESTATION_ROOT, sizeof(cfg->attestation_root));
@@ -38,6 +40,8 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 	plat.vmid_bits = world->cfg.vmid_bits;
 	plat.features = MON_FEAT_SSTC | (world->cfg.smepmp ? MON_FEAT_SMEPMP : 0);
 	memcpy(plat.attestation_root, cfg->attestation_root, sizeof(plat.attestation_root));
+	memcpy(plat.host_sbi_ext, cfg->host_sbi_ext, sizeof(plat.host_sbi_ext));
+	plat.host_sbi_ext_count = cfg->host_sbi_ext_count;
 	if (plat_out) {
 		*plat_out = plat;
 	}

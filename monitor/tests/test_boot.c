@@ -75,6 +75,36 @@ TEST(mon_boot, accepts_the_default_platform)
 	EXPECT_EQ(boot_with(platform()), MON_OK);
 }
 
+TEST(mon_boot, keeps_at_most_MON_MAX_PLAT_EXTS_platform_sbi_extensions)
+{
+	struct mon_platform p = platform();
+
+	p.host_sbi_ext_count = MON_MAX_PLAT_EXTS;
+	EXPECT_EQ(boot_with(p), MON_OK);
+	p.host_sbi_ext_count = MON_MAX_PLAT_EXTS + 1;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+}
+
+TEST(mon_boot, host_memory_for_the_platform_runtime_excludes_monitor_and_confidential)
+{
+	struct shim_world *w = world(1);
+	struct mon_platform p = platform();
+	struct mon *mon = NULL;
+
+	ASSERT_EQ(mon_boot(0, &p, &mon), MON_OK);
+	struct mon_region conf = mon_introspect_confidential(mon);
+	uint64_t host = p.data.base + p.data.size;
+	EXPECT_TRUE(mon_is_host_memory(mon, host, 4096));
+	EXPECT_TRUE(mon_is_host_memory(mon, conf.base - 4096, 4096));
+	EXPECT_FALSE(mon_is_host_memory(mon, p.image.base, 1));
+	EXPECT_FALSE(mon_is_host_memory(mon, p.data.base + 8, 8));
+	EXPECT_FALSE(mon_is_host_memory(mon, conf.base - 8, 16));
+	EXPECT_FALSE(mon_is_host_memory(mon, conf.base + conf.size / 2, 1));
+	EXPECT_FALSE(mon_is_host_memory(mon, host, UINT64_MAX));
+	EXPECT_FALSE(mon_is_host_memory(mon, 0x1000, 8)); /* not DRAM */
+	shim_world_destroy(w);
+}
+
 TEST(mon_boot, rejects_a_platform_without_dram)
 {
 	struct mon_platform p = platform();

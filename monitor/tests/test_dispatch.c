@@ -5,6 +5,7 @@
 #include "covemon/abi/nacl.h"
 #include "covemon/abi/sbi.h"
 #include "fixture.h"
+#include "vm_image.h"
 
 TEST(dispatch, unknown_extension_is_not_supported)
 {
@@ -218,6 +219,41 @@ TEST(base, probe_answers_from_the_dispatch_table_for_the_host)
 		host_call(&f, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_COVG, 0, 0).value,
 		0);
 	EXPECT_EQ(host_call(&f, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, 0xdead, 0, 0).value, 0);
+	fixture_fini(&f);
+}
+
+TEST(base, probe_includes_the_platform_runtimes_extensions_for_the_host_only)
+{
+	struct fixture f;
+	struct shim_mon_config mc;
+	struct vm_image vm;
+
+	shim_mon_config_default(&mc);
+	mc.host_sbi_ext[0] = SBI_EXT_TIME;
+	mc.host_sbi_ext[1] = SBI_EXT_HSM;
+	mc.host_sbi_ext_count = 2;
+	fixture_init_with(&f, 1, &mc);
+	EXPECT_EQ(
+		host_call(&f, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_TIME, 0, 0).value,
+		1);
+	EXPECT_EQ(host_call(&f, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_HSM, 0, 0).value,
+		  1);
+	EXPECT_EQ(host_call(&f, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_IPI, 0, 0).value,
+		  0);
+	/* A TVM's extensions are the monitor's alone: the host runtime's TIME is not its. */
+	vm_build(&f, 1, 16, &vm);
+	struct shim_sbiret r =
+		host_call(&f, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, vm.fdt_gpa, 0, vm.entry);
+	ASSERT_EQ(r.error, SBI_SUCCESS);
+	(void)host_call(&f, 0, SBI_EXT_COVH, COVH_RUN_TVM_VCPU, r.value, 0, 0);
+	ASSERT_EQ(f.w->hart[0].mode, SHIM_MODE_VS);
+	uint64_t args[6] = { SBI_EXT_TIME, 0, 0, 0, 0, 0 };
+	r = shim_mon_ecall(f.w, f.mon, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, args);
+	EXPECT_EQ(r.error, SBI_SUCCESS);
+	EXPECT_EQ(r.value, 0);
+	args[0] = SBI_EXT_HSM;
+	r = shim_mon_ecall(f.w, f.mon, 0, SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, args);
+	EXPECT_EQ(r.value, 1); /* the TVM's own HSM, from the monitor */
 	fixture_fini(&f);
 }
 

@@ -17,6 +17,9 @@ struct shim_mon_config {
 	uint64_t confidential_size;   /* carved by the monitor from the top of DRAM */
 	uint64_t tvm_quota_pages;     /* per-TVM page quota; 0 = all of confidential memory */
 	uint8_t attestation_root[32]; /* the platform's root secret; zeros = none */
+	/* SBI extensions a platform runtime would serve the host (none on the shim). */
+	uint64_t host_sbi_ext[MON_MAX_PLAT_EXTS];
+	unsigned int host_sbi_ext_count;
 };
 
 /* The default root secret of shim worlds: public, for tests, seeds and demos only. */
