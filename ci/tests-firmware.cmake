@@ -7,3 +7,8 @@ foreach(smp 1 2 4)
 	set_tests_properties(qemu.uboot_reaches_its_prompt_and_powers_off_smp${smp}
 		PROPERTIES LABELS qemu TIMEOUT 90)
 endforeach()
+
+# The linked image: no W+X segment, code page-aligned before data, canaries in.
+add_test(NAME check.firmware_image_layout
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/check-firmware-image.sh ${COVEMON_FIRMWARE_IMAGE})
+set_tests_properties(check.firmware_image_layout PROPERTIES LABELS check)

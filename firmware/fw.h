@@ -49,6 +49,16 @@ bool fw_is_ram(uint64_t base, uint64_t len);
 /** Bytes from the Zkr seed CSR, or the documented fallback (boot.c). */
 mon_err_t fw_entropy(void *buf, size_t len);
 
+/** True when fw_entropy draws on the Zkr seed CSR. */
+bool fw_entropy_is_hardware(void);
+
+/** Chooses this boot's stack canary; true when it came from hardware entropy (ssp.c). */
+bool fw_canary_init(void);
+
+/* CSR probes that survive the CSR's absence (probe.S): 0, or -1 when it trapped. */
+int fw_probe_seed(uint64_t *out);
+int fw_probe_mseccfg(uint64_t *out);
+
 /** Puts the hart into host context and mrets into S-mode at @pc (boot.c). */
 _Noreturn void fw_enter_host(struct fw_hart *h, uint64_t pc, uint64_t a0, uint64_t a1);
 

@@ -118,17 +118,50 @@ static void guard_check(uint64_t hartid)
 
 /* ---------------------------------------------------------- entropy --- */
 
+static bool zkr;
+
+bool fw_entropy_is_hardware(void)
+{
+	return zkr;
+}
+
+/* 16 bits from the seed CSR, waiting while it reports BIST/WAIT (Zkr, OPST). */
+static uint16_t seed16(void)
+{
+	uint64_t v = 0;
+
+	for (;;) {
+		(void)fw_probe_seed(&v);
+		switch ((v >> 30) & 3) {
+		case 2: return (uint16_t)v; /* ES16 */
+		case 3: hal_panic("the entropy source reports DEAD");
+		default: break; /* BIST or WAIT */
+		}
+	}
+}
+
 mon_err_t fw_entropy(void *buf, size_t len)
 {
-	/*
-	 * No Zkr on QEMU virt by default and no other entropy source: the
-	 * documented fallback mixes mtime and mcycle. It is not a secret and
-	 * nothing that needs one uses it (the attestation root comes from the
-	 * FDT or is the flagged development key).
-	 */
 	uint8_t *out = buf;
-	uint64_t x = hal_time_now() ^ csr_read(mcycle) ^ (fw_hartid() << 56);
 
+	if (zkr) {
+		for (size_t i = 0; i < len; i += 2) {
+			uint16_t s = seed16();
+			out[i] = (uint8_t)s;
+			if (i + 1 < len) {
+				out[i + 1] = (uint8_t)(s >> 8);
+			}
+		}
+		return MON_OK;
+	}
+	/*
+	 * No Zkr (QEMU virt's default: -cpu rv64,zkr=true turns it on): the
+	 * documented fallback mixes mtime and mcycle. It is guessable; the boot
+	 * banner says so, and nothing secret depends on it (the attestation root
+	 * comes from the FDT or is the flagged development key).
+	 */
+	uint64_t x = hal_time_now() ^ csr_read(mcycle) ^ (fw_hartid() << 56) ^
+		     UINT64_C(0x9e3779b97f4a7c15);
 	for (size_t i = 0; i < len; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -272,8 +305,9 @@ static void detect_features(struct mon_platform *plat)
 	fw_has_sstc = (csr_read(0x30a) & ENVCFG_STCE) != 0;
 	csr_clear(0x30a, ENVCFG_STCE);
 	plat->features = fw_has_sstc ? MON_FEAT_SSTC : 0;
-	/* Smepmp detection needs a trap-safe CSR probe: left for the hardening step. */
-	fw_has_smepmp = false;
+	uint64_t mseccfg;
+	fw_has_smepmp = fw_probe_mseccfg(&mseccfg) == 0;
+	plat->features |= fw_has_smepmp ? MON_FEAT_SMEPMP : 0;
 	plat->mvendorid = csr_read(mvendorid);
 	plat->marchid = csr_read(marchid);
 	plat->mimpid = csr_read(mimpid);
@@ -293,8 +327,15 @@ void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
 	static struct mon_platform plat;
 	struct fdt fdt;
 
+	uint64_t probe;
+	zkr = fw_probe_seed(&probe) == 0;
+	bool canary_hw = fw_canary_init();
 	uart_init();
 	uart_puts("\ncovemon firmware: M-mode runtime for qemu-virt\n");
+	uart_puts(canary_hw ? "covemon: hardening: stack canary from Zkr"
+			    : "covemon: hardening: stack canary from the mtime/mcycle fallback (no "
+			      "Zkr)");
+	uart_puts(", locals zero-initialised, stack guards checked on every trap\n");
 	for (uint64_t h = 0; h < FW_MAX_HARTS; h++) {
 		guard_fill(h);
 		fw_harts[h].hartid = h;
@@ -337,7 +378,8 @@ void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
 	say("monitor data ", plat.data.base, "\n");
 	say("covemon: confidential memory ", conf.base, "");
 	say(" + ", conf.size, "\n");
-	say("covemon: harts ", fw_hart_mask, fw_has_sstc ? ", Sstc\n" : "\n");
+	say("covemon: harts ", fw_hart_mask, fw_has_sstc ? ", Sstc" : "");
+	uart_puts(fw_has_smepmp ? ", Smepmp present\n" : ", no Smepmp\n");
 	if (*(volatile uint32_t *)(uintptr_t)PLAT_NEXT_STAGE == 0) {
 		/* Nothing loaded there (no -kernel): a boot check, not a hang. */
 		uart_puts("covemon: no next stage at 0x80200000; shutting down\n");
