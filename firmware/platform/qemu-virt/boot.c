@@ -187,6 +187,14 @@ static void host_csrs(void)
 	csr_write(hcounteren, 0);
 	csr_write(satp, 0);
 	csr_write(hgatp, 0);
+	/*
+	 * mtimecmp resets to 0 on QEMU, so MTIP is pending from the start. The
+	 * host never sees it (mie.MTIE is off until it sets an SBI timer without
+	 * Sstc), but a vCPU runs with MTIE on (the monitor's exit interrupts):
+	 * every run_tvm_vcpu would end in an M-timer exit before the guest's
+	 * first instruction. No timer until the host asks for one.
+	 */
+	hal_timer_set((hart_t)fw_hartid(), UINT64_MAX);
 }
 
 _Noreturn void fw_enter_host(struct fw_hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
