@@ -13,20 +13,20 @@
  */
 #pragma once
 
-#define GUEST_RAM_GPA	0x80000000
-#define GUEST_MEM_SIZE	0x100000 /* 1 MiB of confidential GPA space */
-#define GUEST_FDT_GPA	0x800F0000
-#define GUEST_IMAGE_MAX 0x40000	 /* image + .bss stay below this offset (guest.ld checks) */
-#define GUEST_VCPUS	2
-#define GUEST_STACK_SIZE 8192	 /* per vCPU, in .bss */
+#define GUEST_RAM_GPA	 0x80000000
+#define GUEST_MEM_SIZE	 0x100000 /* 1 MiB of confidential GPA space */
+#define GUEST_FDT_GPA	 0x800F0000
+#define GUEST_IMAGE_MAX	 0x40000 /* image + .bss stay below this offset (guest.ld checks) */
+#define GUEST_VCPUS	 2
+#define GUEST_STACK_SIZE 8192 /* per vCPU, in .bss */
 
 /* The MMIO test device (hypervisor: mmio_load/mmio_store). */
-#define GUEST_MMIO_GPA	     0x10000000
-#define GUEST_MMIO_SIZE	     0x1000
-#define MMIO_REG_ID	     0x00 /* 32-bit, read-only: MMIO_ID_VALUE */
-#define MMIO_REG_SCRATCH     0x08 /* 64-bit, read/write: reads back the last value written */
-#define MMIO_REG_DOORBELL    0x10 /* write: the host checks the shared page (value = length) */
-#define MMIO_ID_VALUE	     0x434f5645 /* "COVE" */
+#define GUEST_MMIO_GPA	  0x10000000
+#define GUEST_MMIO_SIZE	  0x1000
+#define MMIO_REG_ID	  0x00	     /* 32-bit, read-only: MMIO_ID_VALUE */
+#define MMIO_REG_SCRATCH  0x08	     /* 64-bit, read/write: reads back the last value written */
+#define MMIO_REG_DOORBELL 0x10	     /* write: the host checks the shared page (value = length) */
+#define MMIO_ID_VALUE	  0x434f5645 /* "COVE" */
 
 /* What the host leaves in the page the guest shares, and what the guest answers. */
 #define SHARED_HOST_GREETING "greetings from the hypervisor"

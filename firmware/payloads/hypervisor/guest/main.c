@@ -177,8 +177,7 @@ static void show_measurements(void)
 		put_hex(p, 16);
 		puts_("...\n");
 		/* The host predicts MR0 and MR1; shared later for it to compare. */
-		for (unsigned int b = 0; i < COVE_MEASURE_RUNTIME_FIRST && b < MEASURE_BYTES;
-		     b++) {
+		for (unsigned int b = 0; i < COVE_MEASURE_RUNTIME_FIRST && b < MEASURE_BYTES; b++) {
 			p[2048 + MEASURE_BYTES * i + b] = p[b];
 		}
 	}
@@ -211,8 +210,7 @@ static void use_mmio(void)
 {
 	const uint64_t pattern = UINT64_C(0x1122334455667788);
 
-	expect_ok(sbi_call(SBI_EXT_COVG, COVG_ADD_MMIO_REGION, GUEST_MMIO_GPA, GUEST_MMIO_SIZE,
-			   0),
+	expect_ok(sbi_call(SBI_EXT_COVG, COVG_ADD_MMIO_REGION, GUEST_MMIO_GPA, GUEST_MMIO_SIZE, 0),
 		  "add_mmio_region");
 	uint32_t id = mmio_read32(GUEST_MMIO_GPA + MMIO_REG_ID);
 	if (id != MMIO_ID_VALUE) {
@@ -235,8 +233,8 @@ static void use_shared_page(void)
 	static const char greeting[] = SHARED_HOST_GREETING;
 	static const char reply[] = SHARED_GUEST_REPLY;
 
-	expect_ok(sbi_call(SBI_EXT_COVG, COVG_SHARE_MEMORY_REGION, (uint64_t)shared_page,
-			   PAGE_SIZE, 0),
+	expect_ok(sbi_call(SBI_EXT_COVG, COVG_SHARE_MEMORY_REGION, (uint64_t)shared_page, PAGE_SIZE,
+			   0),
 		  "share_memory_region");
 	for (size_t i = 0; i < sizeof(greeting); i++) {
 		if (shared_page[i] != greeting[i]) {

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The demo hypervisor's modules: devicetrees (dtb.c), the VM image (vm.c:
+ * host memory pool, Sv39x4 G-stage tables, the guest's pages and FDT), the
+ * NACL areas (nacl.c) and the TVM's vCPUs on the harts (sched.c:
+ * run_tvm_vcpu and the exits of cove-abi.md section 7).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------ dtb.c --- */
+
+/**
+ * Reads the first (base, size) pair of the /memory node of the FDT at
+ * @blob (#address-cells = #size-cells = 2). Returns false when there is none.
+ */
+bool dtb_memory(const void *blob, uint64_t *base, uint64_t *size);
+
+/**
+ * Writes the guest's FDT into @buf: /cpus with @vcpus cpu nodes and
+ * /memory for [@mem_gpa, @mem_gpa + @mem_size). Returns its length, or 0
+ * when it does not fit in @cap bytes.
+ */
+size_t dtb_write_guest(uint8_t *buf, size_t cap, unsigned int vcpus, uint64_t mem_gpa,
+		       uint64_t mem_size);
+
+/* ------------------------------------------------------------- vm.c --- */
+
+#define VM_PAGE_SIZE 4096u
+
+/** Host memory the hypervisor hands out: [next, end), never given back. */
+struct vm_pool {
+	uint64_t next;
+	uint64_t end;
+};
+
+/** Starts a pool over host memory [@start, @end). */
+void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end);
+
+/** @size zeroed bytes aligned to @align (a power of two), or 0 when the pool is empty. */
+uint64_t vm_pool_alloc(struct vm_pool *pool, uint64_t size, uint64_t align);
+
+/** What promote_to_tvm needs, built in host memory. */
+struct vm_image {
+	struct vm_pool *pool;
+	uint64_t root;	     /* host PA of the 16 KiB Sv39x4 root */
+	uint64_t hgatp;	     /* Sv39x4, VMID 0, root */
+	uint64_t fdt_gpa;    /* the guest's FDT */
+	uint64_t entry;	     /* the guest's first instruction */
+	unsigned int vcpus;  /* cpu nodes in the guest's FDT */
+	unsigned int mapped; /* 4 KiB pages mapped for the guest */
+	unsigned int tables; /* G-stage table pages (the root counts 4) */
+};
+
+/**
+ * Builds the guest: copies the program @image (@len bytes, linked at
+ * GUEST_RAM_GPA) into fresh pages mapped from GUEST_RAM_GPA, writes an FDT
+ * for @vcpus vCPUs at GUEST_FDT_GPA, and the G-stage tables mapping both.
+ * Returns false when the pool runs out or the image is too large.
+ */
+bool vm_build(struct vm_image *vm, struct vm_pool *pool, const uint8_t *image, size_t len,
+	      unsigned int vcpus);
+
+/**
+ * Maps guest page @gpa to host page @pa with the G-stage permissions @perm
+ * (R/W/X bits; V, U, A, D are added), allocating tables from the pool.
+ * Returns false when the pool runs out.
+ */
+bool vm_map(struct vm_image *vm, uint64_t gpa, uint64_t pa, uint64_t perm);
+
+/* ---------------------------------------------------------- nacl.c --- */
+
+/** Reads the 64-bit NACL slot at byte @offset of the area at @area. */
+uint64_t nacl_read(uint64_t area, unsigned int offset);
+
+/** Writes the 64-bit NACL slot at byte @offset of the area at @area. */
+void nacl_write(uint64_t area, unsigned int offset, uint64_t value);
+
+/**
+ * Registers the NACL area at @area for the calling hart (SBI NACL
+ * set_shmem). Returns the SBI error.
+ */
+long nacl_register(uint64_t area);
+
+/**
+ * Puts the boot vCPU's state for promote_to_tvm into @area: hgatp, a0 = 0
+ * (its hart id) and a1 = @fdt_gpa, every other register and VS CSR zero.
+ */
+void nacl_set_boot_state(uint64_t area, uint64_t hgatp, uint64_t fdt_gpa);
+
+/* --------------------------------------------------------- sched.c --- */
+
+/**
+ * Runs TVM @id until it shuts down: its vCPU 0 on the calling (boot) hart,
+ * vCPU i on hart i % @harts once the guest starts it (SBI HSM on that hart,
+ * which registers @nacl[hart] and calls sched_secondary). @nacl holds one
+ * area per hart. Serves every exit. Returns true when the guest shut down
+ * with reason "none" and every exit was one the demo expects.
+ */
+bool sched_run(uint64_t id, unsigned int vcpus, unsigned int harts, const uint64_t *nacl,
+	       struct vm_pool *pool);
+
+/** The loop of a hart started by sched_run (payload_secondary_main). */
+void sched_secondary(unsigned int hart);
+
+/** Prints what the demo counted (exits by kind) and whether each check passed. */
+bool sched_report(void);
