@@ -60,6 +60,15 @@ __attribute__((format(printf, 3, 4))) void conf_ret(struct sbiret ret, enum conf
 						    const char *fmt, ...);
 
 /**
+ * Writes the transcript line "<id> <verdict>" for a call that the spec (in
+ * one of its versions) lets either succeed or fail with @other: @verdict
+ * (such as "ok-or-invalid_param") for either, "err <error>" for any other
+ * error. The id is @fmt formatted.
+ */
+__attribute__((format(printf, 4, 5))) void
+conf_ret_either(struct sbiret ret, long other, const char *verdict, const char *fmt, ...);
+
+/**
  * Writes the id part of a line and a space (@fmt formatted) for a check that writes its
  * verdict later with conf_verdict(), because the call under test itself
  * writes to the console in between.
@@ -108,6 +117,12 @@ bool conf_wait_over(struct conf_wait *w);
 
 /** Returns the time CSR plus @ms milliseconds (needs c->rdtime). */
 uint64_t conf_time_after(const struct conf *c, unsigned long ms);
+
+/**
+ * Returns true when S-mode can load the 32-bit word at @addr (the fault of
+ * a denied load is absorbed).
+ */
+bool conf_readable(uint64_t addr);
 
 /* Secondary harts ("workers", workers.c). */
 

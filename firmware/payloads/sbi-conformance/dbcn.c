@@ -4,7 +4,10 @@
  * "Shared memory physical address range parameter" in "Binary Encoding").
  *
  * The payload runs with satp = 0, so a buffer's address is its physical
- * address. Bytes the calls write appear inside the check's own line
+ * address. The ranges S-mode may not hand over are in the SBI's own memory,
+ * beyond any physical address, wrapping around, with a non-zero upper half,
+ * or straddling the edge of the SBI's protected memory. Bytes the calls write appear inside the
+ * check's own line
  * ("... text=hello ok 5"), so the transcript shows they arrived.
  *
  * A bad range may be refused with INVALID_PARAM (the DBCN error tables),
@@ -19,6 +22,12 @@
 
 /* The SBI implementation's own memory on QEMU virt (-bios images start there). */
 #define CONF_FIRMWARE_ADDR UINT64_C(0x80000000)
+
+/* Where the payload is loaded (payload.ld), and the probing step below it. */
+#define CONF_PAYLOAD_ADDR UINT64_C(0x80200000)
+#define CONF_PAGE	  UINT64_C(4096)
+
+#define CONF_BEYOND_PA	  (UINT64_C(1) << 56)
 
 static const char conf_dbcn_text[] = "hello";
 
@@ -66,12 +75,56 @@ static void conf_dbcn_write(void)
 	}
 }
 
+/*
+ * The lowest address of the S-readable memory that ends at the payload:
+ * below it is memory the SBI implementation protects from S-mode (its own,
+ * at 0x8000_0000 on QEMU virt). Found by probing loads, a page at a time,
+ * then a word at a time. Returns 0 when nothing down to 0x8000_0000 faults.
+ */
+static uint64_t conf_dbcn_protection_boundary(void)
+{
+	uint64_t page = CONF_PAYLOAD_ADDR;
+
+	while (page > CONF_FIRMWARE_ADDR) {
+		page -= CONF_PAGE;
+		if (conf_readable(page)) {
+			continue;
+		}
+		for (uint64_t a = page + 4; a < page + CONF_PAGE; a += 4) {
+			if (conf_readable(a)) {
+				return a;
+			}
+		}
+		return page + CONF_PAGE;
+	}
+	return 0;
+}
+
+/*
+ * A range that starts in protected memory and ends in S-readable memory:
+ * the check must cover the whole range (S-mode may not read all of it).
+ */
+static void conf_dbcn_straddle(void)
+{
+	uint64_t boundary = conf_dbcn_protection_boundary();
+	struct sbiret r;
+
+	if (boundary == 0) {
+		conf_line("dbcn.console_write(straddles_protection) no_protected_memory");
+		return;
+	}
+	conf_line("impl.dbcn.protection_boundary 0x%lx", boundary);
+	r = conf_dbcn_call(SBI_DBCN_CONSOLE_WRITE, 8, boundary - 4, 0);
+	conf_dbcn_rejected(r, "dbcn.console_write(straddles_protection)");
+}
+
 void conf_dbcn_run(const struct conf *c)
 {
 	unsigned long text = (unsigned long)conf_dbcn_text;
 	char in[8];
 	struct sbiret r;
 
+	(void)c;
 	conf_dbcn_write();
 	r = conf_dbcn_call(SBI_DBCN_CONSOLE_WRITE, 0, text, 0);
 	conf_ret(r, CONF_DEC, "dbcn.console_write(len=0)");
@@ -93,12 +146,10 @@ void conf_dbcn_run(const struct conf *c)
 	conf_dbcn_rejected(r, "dbcn.console_write(addr_hi=1)");
 	r = conf_dbcn_call(SBI_DBCN_CONSOLE_WRITE, 16, ~0UL - 7, 0);
 	conf_dbcn_rejected(r, "dbcn.console_write(wraps)");
-	if (c->dram_end != 0) {
-		r = conf_dbcn_call(SBI_DBCN_CONSOLE_WRITE, 8, c->dram_end - 4, 0);
-		conf_dbcn_rejected(r, "dbcn.console_write(straddles_dram_end)");
-	} else {
-		conf_line("dbcn.console_write(straddles_dram_end) skipped");
-	}
+	/* No RISC-V physical address has more than 56 bits (Sv57). */
+	r = conf_dbcn_call(SBI_DBCN_CONSOLE_WRITE, 8, CONF_BEYOND_PA, 0);
+	conf_dbcn_rejected(r, "dbcn.console_write(beyond_pa)");
+	conf_dbcn_straddle();
 	r = conf_dbcn_call(SBI_DBCN_CONSOLE_READ, 8, CONF_FIRMWARE_ADDR, 0);
 	conf_dbcn_rejected(r, "dbcn.console_read(len=8,firmware)");
 	r = conf_dbcn_call(CONF_UNKNOWN_FID, 0, 0, 0);

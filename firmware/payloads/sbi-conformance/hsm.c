@@ -17,6 +17,9 @@
 /* Where QEMU virt's -bios firmware (the SBI implementation itself) lives. */
 #define CONF_FIRMWARE_ADDR UINT64_C(0x80000000)
 
+/* No RISC-V physical address has more than 56 bits (Sv57), so this is none. */
+#define CONF_BEYOND_PA (UINT64_C(1) << 56)
+
 /* A suspend type in the "reserved for future use" range (HSM suspend types table). */
 #define CONF_SUSPEND_RESERVED UINT32_C(0x00000001)
 /* A platform-specific retentive type that QEMU virt does not implement. */
@@ -143,9 +146,9 @@ static void conf_hsm_suspend_timer(const struct conf *c)
 		return;
 	}
 	csr_clear_sstatus(SSTATUS_SIE);
-	csr_set_sie(SIE_STIE);
 	deadline = conf_time_after(c, 20);
 	(void)sbi_set_timer(deadline);
+	csr_set_sie(SIE_STIE);
 	r = sbi_hart_suspend(SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0);
 	woke = csr_read_time();
 	pending = (csr_read_sip() & SIP_STIP) != 0;
@@ -229,8 +232,14 @@ void conf_hsm_run_stop(const struct conf *c)
 	for (unsigned long k = 0; k < c->nharts && k < CONF_MAX_HARTS; k++) {
 		conf_hsm_status_line(k, conf_hart(c, k), "", ".at_end");
 	}
-	if (c->nharts >= 4 && c->dram_end != 0) {
-		r = sbi_hart_start(conf_hart(c, 3), c->dram_end, 0);
-		conf_ret(r, CONF_NO_VALUE, "hsm.hart_start(boot+3,addr=dram_end)");
+	/*
+	 * Last, because an implementation that wrongly accepts this start
+	 * leaves boot+3 faulting wherever it lands.
+	 */
+	if (c->nharts >= 4) {
+		r = sbi_hart_start(conf_hart(c, 3), CONF_BEYOND_PA, 0);
+		conf_ret(r, CONF_NO_VALUE, "hsm.hart_start(boot+3,addr=beyond_pa)");
+	} else {
+		conf_line("hsm.hart_start(boot+3,addr=beyond_pa) skipped");
 	}
 }

@@ -87,8 +87,14 @@ void conf_ipi_run(const struct conf *c)
 	conf_ipi_send(c, "base=0,mask=bit_count", 1UL << c->nharts, 0, self, 0);
 	conf_ipi_send(c, "base=64,mask=0x1", 1, 64, self, 0);
 	conf_ipi_send(c, "base=-2,mask=0x1", 1, ~0UL - 1, self, 0);
-	/* hart_mask_base need not be valid when bit 0 of hart_mask is clear: no hart, no error. */
-	conf_ipi_send(c, "base=count,mask=0x0", 0, c->nharts, self, 0);
+	/*
+	 * An invalid hart_mask_base with an empty hart_mask: SBI v1.0 and v2.0
+	 * return INVALID_PARAM for an invalid base; v3.0 says the base need not
+	 * be valid unless bit 0 of the mask is set (so: no hart, no error).
+	 */
+	r = sbi_send_ipi(0, c->nharts);
+	conf_ret_either(r, SBI_ERR_INVALID_PARAM, "ok-or-invalid_param",
+			"ipi.send_ipi(base=count,mask=0x0)");
 	r = sbi_ecall(SBI_EXT_IPI, CONF_UNKNOWN_FID, 0, 0, 0, 0, 0, 0);
 	conf_ret(r, CONF_NO_VALUE, "ipi.unknown_fid");
 	csr_clear_sstatus(SSTATUS_SIE);

@@ -15,6 +15,9 @@
 /* The FDT is read where the SBI left it; a larger blob is not believed. */
 #define CONF_FDT_MAX (1024u * 1024u)
 
+/* Where QEMU virt's -bios firmware (the SBI implementation itself) lives. */
+#define CONF_FIRMWARE_ADDR UINT64_C(0x80000000)
+
 /* QEMU virt's timebase when the FDT does not say. */
 #define CONF_DEFAULT_TIMEBASE 10000000u
 
@@ -64,6 +67,7 @@ static void conf_read_fdt(const struct payload_hart_entry *entry, struct conf *c
 		c->dram_end = c->dram_base + size;
 	}
 	conf_line("boot.fdt_memory %s", c->dram_end != 0 ? "found" : "missing");
+	conf_line("impl.boot.fdt_memory 0x%lx-0x%lx", c->dram_base, c->dram_end);
 	cpus = fdt_path_offset(&fdt, "/cpus");
 	if (cpus != FDT_NO_NODE && fdt_prop_u32(&fdt, cpus, "timebase-frequency", &timebase) &&
 	    timebase != 0) {
@@ -95,6 +99,8 @@ int payload_main(const struct payload_hart_entry *entry)
 	conf_line("boot.satp %s", entry->satp == 0 ? "zero" : "nonzero");
 	conf_line("boot.sstatus_sie %s", (entry->sstatus & SSTATUS_SIE) == 0 ? "clear" : "set");
 	conf_read_fdt(entry, &c);
+	/* The SBI implementation keeps its own memory (0x8000_0000 on QEMU virt) from S-mode. */
+	conf_line("boot.sbi_memory_readable %s", conf_readable(CONF_FIRMWARE_ADDR) ? "yes" : "no");
 	c.rdtime = conf_probe_rdtime();
 	r = sbi_probe_extension(SBI_EXT_DBCN);
 	c.dbcn = r.error == SBI_SUCCESS && r.value != 0;

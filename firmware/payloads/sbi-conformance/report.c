@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "payload/console.h"
 #include "payload/csr.h"
+#include "payload/trap.h"
 
 /* Without rdtime, a wait of one millisecond is this many spins (generous under TCG). */
 #define CONF_SPINS_PER_MS 20000UL
@@ -95,6 +96,21 @@ const char *conf_hsm_state_name(unsigned long state)
 	return names[state];
 }
 
+void conf_ret_either(struct sbiret ret, long other, const char *verdict, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	console_vprintf(fmt, ap);
+	va_end(ap);
+	if (ret.error == SBI_SUCCESS || ret.error == other) {
+		console_printf(" %s\n", verdict);
+	} else {
+		console_printf(" err %ld\n", ret.error);
+	}
+	conf_lines++;
+}
+
 const char *conf_hart_label(unsigned long k, struct conf_label *l)
 {
 	static const char prefix[] = "boot+";
@@ -127,6 +143,13 @@ const char *conf_hart_label(unsigned long k, struct conf_label *l)
 unsigned long conf_hart(const struct conf *c, unsigned long k)
 {
 	return (c->boot_hart + k) % c->nharts;
+}
+
+bool conf_readable(uint64_t addr)
+{
+	trap_expect_arm();
+	(void)*(const volatile uint32_t *)addr;
+	return trap_expect_disarm() == TRAP_NONE;
 }
 
 uint64_t conf_time_after(const struct conf *c, unsigned long ms)

@@ -52,9 +52,13 @@ static void conf_time_interrupt(const struct conf *c)
 	unsigned long after;
 	struct sbiret r;
 
+	/*
+	 * Program first, enable second: the timer's state at the hand-over is
+	 * unspecified (it may be pending), and set_timer clears a pending one.
+	 */
+	r = sbi_set_timer(deadline);
 	csr_set_sie(SIE_STIE);
 	csr_set_sstatus(SSTATUS_SIE);
-	r = sbi_set_timer(deadline);
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(now+10ms)");
 	after = conf_time_wait_irq(c, before, 1000);
 	conf_line("time.set_timer(now+10ms).interrupts %lu", after - before);
@@ -87,9 +91,9 @@ static void conf_time_cancel(const struct conf *c)
 	unsigned long after;
 	struct sbiret r;
 
+	(void)sbi_set_timer(conf_time_after(c, 5));
 	csr_set_sie(SIE_STIE);
 	csr_set_sstatus(SSTATUS_SIE);
-	(void)sbi_set_timer(conf_time_after(c, 5));
 	r = sbi_set_timer(UINT64_MAX);
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(max)");
 	after = conf_time_wait_irq(c, before, 30);
