@@ -13,8 +13,7 @@
 #include "conf.h"
 
 /* An EID in no range the spec assigns ("NOPE"). */
-#define CONF_BOGUS_EID	 UINT32_C(0x4E4F5045)
-#define CONF_UNKNOWN_FID 0x1000u
+#define CONF_BOGUS_EID UINT32_C(0x4E4F5045)
 
 struct conf_ext {
 	uint32_t eid;

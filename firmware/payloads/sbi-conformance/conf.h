@@ -18,6 +18,16 @@
 
 #include "payload/sbi.h"
 
+/*
+ * How long a check waits for something that should happen at once (an IPI,
+ * a hart starting). Waits end as soon as it happens; the margin is for CI
+ * hosts that run QEMU's vCPU threads on few, busy cores.
+ */
+#define CONF_PATIENCE_MS 5000u
+
+/* A function id no extension defines: NOT_SUPPORTED everywhere ("Binary Encoding"). */
+#define CONF_UNKNOWN_FID 0x1000u
+
 /* The most harts the transcript names; more are left alone. */
 #define CONF_MAX_HARTS 8
 
@@ -132,7 +142,7 @@ struct sbiret conf_worker_start(const struct conf *c, unsigned long hartid);
 /** Returns the opaque value conf_worker_start() passes to @hartid. */
 unsigned long conf_worker_opaque(unsigned long hartid);
 
-/** Waits up to a second for @hartid to reach C. Returns true if it did. */
+/** Waits up to CONF_PATIENCE_MS for @hartid to reach C. Returns true if it did. */
 bool conf_worker_wait_entered(const struct conf *c, unsigned long hartid);
 
 /** Returns what @hartid found at entry (only after conf_worker_wait_entered()). */
@@ -140,7 +150,7 @@ void conf_worker_entry(unsigned long hartid, unsigned long *a0, unsigned long *a
 		       unsigned long *sstatus, unsigned long *satp);
 
 /**
- * Asks worker @hartid to stop (HSM hart_stop) and waits up to a second for
+ * Asks worker @hartid to stop (HSM hart_stop) and waits up to CONF_PATIENCE_MS for
  * HSM to report it STOPPED. Returns the last status read (an SBI_HSM_STATE_*,
  * or ~0 when hart_get_status failed).
  */
@@ -157,7 +167,7 @@ bool conf_worker_stop_returned(unsigned long hartid);
 void conf_worker_wake_when_suspended(unsigned long hartid, unsigned long target);
 
 /**
- * Waits up to a second for the request of conf_worker_wake_when_suspended()
+ * Waits up to CONF_PATIENCE_MS for the request of conf_worker_wake_when_suspended()
  * to finish. Returns the last HSM state the worker read for the target (~0
  * when hart_get_status failed or it did not finish).
  */

@@ -18,8 +18,6 @@
 #include "conf.h"
 #include "payload/console.h"
 
-#define CONF_UNKNOWN_FID 0x1000u
-
 /* The SBI implementation's own memory on QEMU virt (-bios images start there). */
 #define CONF_FIRMWARE_ADDR UINT64_C(0x80000000)
 

@@ -25,8 +25,6 @@
 /* A platform-specific retentive type that QEMU virt does not implement. */
 #define CONF_SUSPEND_PLATFORM UINT32_C(0x10000000)
 
-#define CONF_UNKNOWN_FID      0x1000u
-
 /* Writes "hsm.hart_get_status(<hart>)<when><what> ok <state>" (or "err <code>"). */
 static void conf_hsm_status_line(unsigned long k, unsigned long hartid, const char *when,
 				 const char *what)

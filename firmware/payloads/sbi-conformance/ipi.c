@@ -9,12 +9,10 @@
 #include "payload/csr.h"
 #include "payload/trap.h"
 
-#define CONF_UNKNOWN_FID 0x1000u
-
 /*
  * Sends an IPI to (@mask, @base), writes the result as "ipi.send_ipi(@label)",
  * then, on success, whether each of the @n harts boot+@ks[i] took exactly one
- * more software interrupt within a second.
+ * more software interrupt within CONF_PATIENCE_MS.
  */
 static void conf_ipi_send(const struct conf *c, const char *label, unsigned long mask,
 			  unsigned long base, const unsigned long *ks, unsigned long n)
@@ -36,7 +34,7 @@ static void conf_ipi_send(const struct conf *c, const char *label, unsigned long
 		unsigned long hartid = conf_hart(c, ks[i]);
 		unsigned long got = 0;
 
-		conf_wait_start(c, &wait, 1000);
+		conf_wait_start(c, &wait, CONF_PATIENCE_MS);
 		while (!conf_wait_over(&wait)) {
 			got = trap_irq_count(hartid, TRAP_IRQ_SOFT) - before[i];
 			if (got != 0) {

@@ -6,8 +6,6 @@
  */
 #include "conf.h"
 
-#define CONF_UNKNOWN_FID 0x1000u
-
 /* A range inside the payload; the payload runs with satp = 0, so the fence is harmless. */
 #define CONF_RANGE_START UINT64_C(0x80200000)
 #define CONF_RANGE_SIZE	 UINT64_C(0x2000)

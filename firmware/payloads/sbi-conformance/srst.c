@@ -7,8 +7,6 @@
  */
 #include "conf.h"
 
-#define CONF_UNKNOWN_FID 0x1000u
-
 void conf_srst_run(const struct conf *c)
 {
 	struct sbiret r;

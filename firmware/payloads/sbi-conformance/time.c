@@ -11,8 +11,6 @@
 #include "payload/csr.h"
 #include "payload/trap.h"
 
-#define CONF_UNKNOWN_FID 0x1000u
-
 /* Waits up to @ms for boot's timer interrupt count to pass @before. Returns the new count. */
 static unsigned long conf_time_wait_irq(const struct conf *c, unsigned long before,
 					unsigned long ms)
@@ -60,7 +58,7 @@ static void conf_time_interrupt(const struct conf *c)
 	csr_set_sie(SIE_STIE);
 	csr_set_sstatus(SSTATUS_SIE);
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(now+10ms)");
-	after = conf_time_wait_irq(c, before, 1000);
+	after = conf_time_wait_irq(c, before, CONF_PATIENCE_MS);
 	conf_line("time.set_timer(now+10ms).interrupts %lu", after - before);
 	conf_line("time.set_timer(now+10ms).not_early %s",
 		  after != before && trap_last_timer_time(c->boot_hart) >= deadline ? "yes" : "no");
@@ -75,10 +73,10 @@ static void conf_time_pending(const struct conf *c)
 
 	csr_clear_sie(SIE_STIE);
 	r = sbi_set_timer(0);
-	pending = conf_time_wait_pending(c, 100);
+	pending = conf_time_wait_pending(c, CONF_PATIENCE_MS);
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(past)");
 	conf_line("time.set_timer(past).pending %s", pending ? "yes" : "no");
-	r = sbi_set_timer(conf_time_after(c, 1000));
+	r = sbi_set_timer(conf_time_after(c, 60000));
 	pending = (csr_read_sip() & SIP_STIP) != 0;
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(future)");
 	conf_line("time.set_timer(future).clears_pending %s", pending ? "no" : "yes");
@@ -120,7 +118,7 @@ static void conf_time_sstc(const struct conf *c)
 	csr_set_sie(SIE_STIE);
 	csr_set_sstatus(SSTATUS_SIE);
 	csr_write_stimecmp(conf_time_after(c, 5));
-	after = conf_time_wait_irq(c, before, 1000);
+	after = conf_time_wait_irq(c, before, CONF_PATIENCE_MS);
 	csr_clear_sstatus(SSTATUS_SIE);
 	csr_write_stimecmp(UINT64_MAX);
 	conf_line("impl.time.stimecmp_write.interrupts %lu", after - before);

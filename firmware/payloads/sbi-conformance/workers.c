@@ -63,7 +63,7 @@ static void conf_worker_wake(struct conf_worker *w)
 	unsigned long seen = ~0UL;
 	struct conf_wait wait;
 
-	conf_wait_start(conf_workers_run, &wait, 1000);
+	conf_wait_start(conf_workers_run, &wait, CONF_PATIENCE_MS);
 	while (!conf_wait_over(&wait)) {
 		seen = conf_status(target);
 		if (seen == SBI_HSM_STATE_SUSPENDED) {
@@ -141,7 +141,7 @@ bool conf_worker_wait_entered(const struct conf *c, unsigned long hartid)
 {
 	struct conf_wait wait;
 
-	conf_wait_start(c, &wait, 1000);
+	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
 	while (conf_load(&conf_workers[hartid].entered) == 0) {
 		if (conf_wait_over(&wait)) {
 			return false;
@@ -167,7 +167,7 @@ unsigned long conf_worker_stop(const struct conf *c, unsigned long hartid)
 	struct conf_wait wait;
 
 	conf_worker_command(hartid, CONF_WORKER_STOP);
-	conf_wait_start(c, &wait, 1000);
+	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
 	while (!conf_wait_over(&wait)) {
 		status = conf_status(hartid);
 		if (status == SBI_HSM_STATE_STOPPED) {
@@ -193,7 +193,7 @@ unsigned long conf_worker_seen_status(const struct conf *c, unsigned long hartid
 {
 	struct conf_wait wait;
 
-	conf_wait_start(c, &wait, 1000);
+	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
 	while (conf_load(&conf_workers[hartid].wake_done) == 0) {
 		if (conf_wait_over(&wait)) {
 			return ~0UL;
