@@ -11,6 +11,7 @@
  * The shim program (host-shim/fidelity/shim_fidelity.c) mirrors each step
  * here on an emulated hart; keep the two in the same order.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -361,7 +362,7 @@ static struct fid_outcome run_access(size_t ci, size_t pi, const struct fid_prob
 }
 
 /* Set when a store probe may have changed the data window. */
-static int data_dirty = 1;
+static bool data_dirty = true;
 
 static void run_case(size_t ci)
 {
@@ -369,8 +370,12 @@ static void run_case(size_t ci)
 	static struct fid_gstage g;
 	const struct fid_case *c = &fid_cases[ci];
 	size_t nsteps = fid_setup_steps(c, steps, FID_MAX_SETUP);
+	const char *bad = fid_case_check(c);
 	char line[FID_LINE_MAX];
 
+	if (bad) {
+		fail(bad, c->id);
+	}
 	if (nsteps == 0) {
 		fail("too many setup steps", c->id);
 	}
@@ -387,7 +392,7 @@ static void run_case(size_t ci)
 		if (i == FID_SETUP_RESET_STEPS) {
 			if (data_dirty) {
 				fill_data();
-				data_dirty = 0;
+				data_dirty = false;
 			}
 			write_tables(&g);
 		}
@@ -407,7 +412,7 @@ static void run_case(size_t ci)
 		default:
 			o = run_access(ci, pi, p);
 			if (p->op == FID_OP_STORE && o.ok) {
-				data_dirty = 1;
+				data_dirty = true;
 			}
 			break;
 		}

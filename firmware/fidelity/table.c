@@ -624,6 +624,60 @@ size_t fid_setup_steps(const struct fid_case *c, struct fid_step *out, size_t ma
 	return n;
 }
 
+static const char *fid_probe_check(const struct fid_case *c, const struct fid_probe *p)
+{
+	if (p->mode >= FID_MODES) {
+		return "unknown mode";
+	}
+	switch (p->op) {
+	case FID_OP_LOAD:
+	case FID_OP_STORE:
+		if (p->size != 1 && p->size != 2 && p->size != 4 && p->size != 8) {
+			return "access size not 1, 2, 4 or 8";
+		}
+		return NULL;
+	case FID_OP_FETCH: return (p->addr & 7) ? "fetch not 8-byte aligned" : NULL;
+	case FID_OP_PTE:
+		if (c->hgatp_mode == FID_HGATP_BARE || p->arg >= c->nmaps) {
+			return "PTE read-back of a map the case does not have";
+		}
+		return NULL;
+	case FID_OP_CSR: return NULL;
+	default: return "unknown op";
+	}
+}
+
+const char *fid_case_check(const struct fid_case *c)
+{
+	unsigned int limit = (c->flags & FID_F_MRULES) ? FID_CASE_PMP_LIMIT : FID_PMP_BG;
+
+	if (c->hgatp_mode != FID_HGATP_BARE && c->hgatp_mode != FID_HGATP_SV39X4 &&
+	    c->hgatp_mode != FID_HGATP_SV48X4) {
+		return "hgatp mode not Bare, Sv39x4 or Sv48x4";
+	}
+	if (c->nmaps > FID_MAX_MAPS) {
+		return "too many maps";
+	}
+	for (size_t i = 0; i < c->nsteps; i++) {
+		const struct fid_step *s = &c->steps[i];
+
+		if (s->kind != FID_STEP_MSECCFG && s->idx >= limit) {
+			return "PMP step on an entry the harness owns";
+		}
+		if (s->kind == FID_STEP_MSECCFG && !(c->flags & FID_F_SMEPMP)) {
+			return "mseccfg write without FID_F_SMEPMP";
+		}
+	}
+	for (size_t i = 0; i < c->nprobes; i++) {
+		const char *why = fid_probe_check(c, &c->probes[i]);
+
+		if (why) {
+			return why;
+		}
+	}
+	return NULL;
+}
+
 bool fid_case_dirties(const struct fid_case *c)
 {
 	if (c->flags & (FID_F_MRULES | FID_F_RLB)) {

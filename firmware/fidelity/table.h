@@ -219,6 +219,15 @@ extern const size_t fid_case_count;
  */
 size_t fid_setup_steps(const struct fid_case *c, struct fid_step *out, size_t max);
 
+/**
+ * Checks case @c against the harness's rules: known modes, ops and sizes;
+ * PTE read-backs only of existing maps of a G-stage case; PMP steps only on
+ * entries the case owns (0..10 with FID_F_MRULES, 0..14 otherwise); fetches
+ * 8-byte aligned (they land on the pattern's "lui; ecall" pair). Returns
+ * NULL when it is fine, else what is wrong.
+ */
+const char *fid_case_check(const struct fid_case *c);
+
 /** True when case @c leaves state that only a reset clears (locks, mseccfg). */
 bool fid_case_dirties(const struct fid_case *c);
 

@@ -302,8 +302,13 @@ static void run_case(struct harness *hs, size_t ci)
 	static struct fid_gstage g;
 	const struct fid_case *c = &fid_cases[ci];
 	size_t nsteps = fid_setup_steps(c, steps, FID_MAX_SETUP);
+	const char *bad = fid_case_check(c);
 	char line[FID_LINE_MAX];
 
+	if (bad) {
+		harness_error(hs, bad, c->id);
+		return;
+	}
 	if (nsteps == 0) {
 		harness_error(hs, "too many setup steps", c->id);
 		return;
