@@ -31,6 +31,8 @@
 /* What the host leaves in the page the guest shares, and what the guest answers. */
 #define SHARED_HOST_GREETING "greetings from the hypervisor"
 #define SHARED_GUEST_REPLY   "the TVM read the host's greeting"
+/* Where in that page the guest puts MR0 then MR1 as the monitor reported them. */
+#define SHARED_MEASURE_OFFSET 2048
 
 /* vCPU 1 is started with this opaque value (HSM hart_start a2). */
 #define GUEST_VCPU1_OPAQUE 0x5ec0de

@@ -43,16 +43,27 @@ void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end);
 /** @size zeroed bytes aligned to @align (a power of two), or 0 when the pool is empty. */
 uint64_t vm_pool_alloc(struct vm_pool *pool, uint64_t size, uint64_t align);
 
+#define VM_MAX_PAGES	     64u
+#define VM_MEASUREMENT_BYTES 48u /* SHA-384 */
+
+/** One guest page the G-stage tree maps. */
+struct vm_page {
+	uint64_t gpa;
+	uint64_t pa;
+	uint64_t perm; /* the leaf's R, W, X bits in place */
+};
+
 /** What promote_to_tvm needs, built in host memory. */
 struct vm_image {
 	struct vm_pool *pool;
-	uint64_t root;	     /* host PA of the 16 KiB Sv39x4 root */
-	uint64_t hgatp;	     /* Sv39x4, VMID 0, root */
-	uint64_t fdt_gpa;    /* the guest's FDT */
-	uint64_t entry;	     /* the guest's first instruction */
-	unsigned int vcpus;  /* cpu nodes in the guest's FDT */
-	unsigned int mapped; /* 4 KiB pages mapped for the guest */
-	unsigned int tables; /* G-stage table pages (the root counts 4) */
+	uint64_t root;			   /* host PA of the 16 KiB Sv39x4 root */
+	uint64_t hgatp;			   /* Sv39x4, VMID 0, root */
+	uint64_t fdt_gpa;		   /* the guest's FDT */
+	uint64_t entry;			   /* the guest's first instruction */
+	unsigned int vcpus;		   /* cpu nodes in the guest's FDT */
+	unsigned int mapped;		   /* 4 KiB pages mapped for the guest */
+	unsigned int tables;		   /* G-stage table pages (the root counts 4) */
+	struct vm_page page[VM_MAX_PAGES]; /* the mapped pages, ascending GPAs */
 };
 
 /**
@@ -70,6 +81,15 @@ bool vm_build(struct vm_image *vm, struct vm_pool *pool, const uint8_t *image, s
  * Returns false when the pool runs out.
  */
 bool vm_map(struct vm_image *vm, uint64_t gpa, uint64_t pa, uint64_t perm);
+
+/**
+ * Predicts the TVM's initial measurement registers as covemon defines them
+ * (covemon/abi/measure.h) for @vm promoted with its boot state
+ * (nacl_set_boot_state) and no identity: MR0 over the mapped pages, MR1 over
+ * the entry point, FDT address, vCPU count and boot registers.
+ */
+void vm_measure(const struct vm_image *vm, uint8_t mr0[VM_MEASUREMENT_BYTES],
+		uint8_t mr1[VM_MEASUREMENT_BYTES]);
 
 /* ---------------------------------------------------------- nacl.c --- */
 
@@ -93,15 +113,24 @@ void nacl_set_boot_state(uint64_t area, uint64_t hgatp, uint64_t fdt_gpa);
 
 /* --------------------------------------------------------- sched.c --- */
 
+/** A promoted TVM and what the hypervisor has for running it. */
+struct sched_tvm {
+	uint64_t id;
+	unsigned int vcpus;
+	unsigned int harts;		     /* the hypervisor's harts: 0 .. harts - 1 */
+	const uint64_t *nacl;		     /* one NACL area per hart */
+	struct vm_pool *pool;		     /* host memory for pages the guest shares */
+	uint8_t mr[2][VM_MEASUREMENT_BYTES]; /* MR0, MR1 as vm_measure predicts them */
+};
+
 /**
- * Runs TVM @id until it shuts down: its vCPU 0 on the calling (boot) hart,
- * vCPU i on hart i % @harts once the guest starts it (SBI HSM on that hart,
- * which registers @nacl[hart] and calls sched_secondary). @nacl holds one
- * area per hart. Serves every exit. Returns true when the guest shut down
- * with reason "none" and every exit was one the demo expects.
+ * Runs @tvm until it shuts down: vCPU 0 on the calling (boot) hart, vCPU i
+ * on hart (boot + i) % harts once the guest starts it (SBI HSM on that hart,
+ * which registers its NACL area and calls sched_secondary). Serves every
+ * exit. Returns true when the guest shut down, every hart came back and no
+ * exit was one the demo does not expect; sched_report says what was seen.
  */
-bool sched_run(uint64_t id, unsigned int vcpus, unsigned int harts, const uint64_t *nacl,
-	       struct vm_pool *pool);
+bool sched_run(const struct sched_tvm *tvm);
 
 /** The loop of a hart started by sched_run (payload_secondary_main). */
 void sched_secondary(unsigned int hart);

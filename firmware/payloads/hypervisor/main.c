@@ -27,6 +27,17 @@ extern char __payload_end[];
 static struct vm_pool pool;
 static uint64_t nacl_areas[PAYLOAD_MAX_HARTS];
 
+/* The first 8 bytes of a digest as the hex the guest prints. */
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		v = v << 8 | p[i];
+	}
+	return v;
+}
+
 static struct sbiret covh(unsigned long fid, unsigned long a0, unsigned long a1, unsigned long a2,
 			  unsigned long a3)
 {
@@ -140,7 +151,17 @@ static bool demo(uint64_t fdt)
 	uint64_t id = r.value;
 	console_printf("hypervisor: promote_to_tvm: TVM %lu\n", (unsigned long)id);
 
-	bool ran = sched_run(id, vm.vcpus, harts, nacl_areas, &pool);
+	struct sched_tvm tvm = {
+		.id = id,
+		.vcpus = vm.vcpus,
+		.harts = harts,
+		.nacl = nacl_areas,
+		.pool = &pool,
+	};
+	vm_measure(&vm, tvm.mr[0], tvm.mr[1]);
+	console_printf("hypervisor: predicted MR0 %016lx..., MR1 %016lx...\n",
+		       (unsigned long)be64(tvm.mr[0]), (unsigned long)be64(tvm.mr[1]));
+	bool ran = sched_run(&tvm);
 	bool checks = sched_report();
 
 	r = covh(COVH_DESTROY_TVM, id, 0, 0, 0);

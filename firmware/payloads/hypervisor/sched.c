@@ -83,6 +83,7 @@ struct sched_stats {
 	bool mmio_registered;
 	bool shared;
 	bool doorbell_ok;
+	bool measure_ok[2];
 	bool srst_seen;
 	uint64_t srst_reason;
 	bool failed;
@@ -90,11 +91,7 @@ struct sched_stats {
 
 static struct {
 	volatile uint32_t lock;
-	uint64_t id;
-	unsigned int vcpus;
-	unsigned int harts;
-	const uint64_t *nacl;
-	struct vm_pool *pool;
+	struct sched_tvm tvm;
 	uint64_t deadline;
 	bool over;
 	bool hart_active[PAYLOAD_MAX_HARTS];
@@ -207,6 +204,18 @@ static void doorbell(uint64_t len)
 	}
 	console_printf("hypervisor: doorbell: the shared page says \"%s\"\n", reply);
 	s.stats.doorbell_ok = true;
+	/* The registers the monitor reported to the guest, against the host's prediction. */
+	for (unsigned int i = 0; i < 2; i++) {
+		const volatile uint8_t *mr = (const volatile uint8_t *)page +
+					     SHARED_MEASURE_OFFSET + VM_MEASUREMENT_BYTES * i;
+		bool same = true;
+		for (unsigned int b = 0; b < VM_MEASUREMENT_BYTES; b++) {
+			same = same && mr[b] == s.tvm.mr[i][b];
+		}
+		console_printf("hypervisor: MR%u %s the prediction\n", i,
+			       same ? "as the TVM reads it matches" : "DIFFERS from");
+		s.stats.measure_ok[i] = same;
+	}
 }
 
 static uint64_t mmio_load(uint64_t offset)
@@ -251,7 +260,7 @@ static enum sched_state hsm_exit(unsigned int v, uint64_t fid, uint64_t target)
 
 	switch (fid) {
 	case SBI_HSM_HART_START:
-		if (target >= s.vcpus) {
+		if (target >= s.tvm.vcpus) {
 			fail("HSM start of a vCPU the TVM does not have", v, target);
 			return SCHED_READY;
 		}
@@ -301,8 +310,9 @@ static enum sched_state covg_exit(unsigned int v, uint64_t area, uint64_t fid, u
 	case COVG_REMOVE_MMIO_REGION: s.mmio_len = 0; break;
 	case COVG_SHARE_MEMORY_REGION: {
 		lock();
-		uint64_t pa =
-			a1 && a1 <= 64 * VM_PAGE_SIZE ? vm_pool_alloc(s.pool, a1, VM_PAGE_SIZE) : 0;
+		uint64_t pa = a1 && a1 <= 64 * VM_PAGE_SIZE
+				      ? vm_pool_alloc(s.tvm.pool, a1, VM_PAGE_SIZE)
+				      : 0;
 		unlock();
 		if (!pa) {
 			fail("no host memory to share", v, a1);
@@ -439,7 +449,7 @@ static enum sched_state handle_exit(unsigned int v, uint64_t area, uint64_t caus
 static void run_once(unsigned int hart, unsigned int v)
 {
 	(void)sbi_set_timer(csr_read_time() + SCHED_TICK);
-	struct sbiret r = sbi_ecall(SBI_EXT_COVH, COVH_RUN_TVM_VCPU, s.id, v, 0, 0, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_COVH, COVH_RUN_TVM_VCPU, s.tvm.id, v, 0, 0, 0, 0);
 	uint64_t cause = read_scause();
 	(void)sbi_set_timer(UINT64_MAX); /* clears the host's STIP as well */
 	enum sched_state next;
@@ -449,7 +459,7 @@ static void run_once(unsigned int hart, unsigned int v)
 		fail("run_tvm_vcpu", v, (uint64_t)r.error);
 		next = SCHED_DEAD;
 	} else {
-		next = handle_exit(v, s.nacl[hart], cause);
+		next = handle_exit(v, s.tvm.nacl[hart], cause);
 		if (r.value != 0) {
 			next = SCHED_DEAD; /* the monitor: this vCPU cannot run again */
 		}
@@ -466,8 +476,8 @@ static int pick(unsigned int hart, bool *left)
 	int found = -1;
 
 	*left = false;
-	for (unsigned int i = 0; i < s.vcpus; i++) {
-		unsigned int v = (s.next[hart] + i) % s.vcpus;
+	for (unsigned int i = 0; i < s.tvm.vcpus; i++) {
+		unsigned int v = (s.next[hart] + i) % s.tvm.vcpus;
 		struct sched_vcpu *c = &s.vcpu[v];
 
 		if (c->hart != hart) {
@@ -484,7 +494,7 @@ static int pick(unsigned int hart, bool *left)
 	}
 	if (found >= 0) {
 		s.vcpu[found].state = SCHED_RUNNING;
-		s.next[hart] = ((unsigned int)found + 1) % s.vcpus;
+		s.next[hart] = ((unsigned int)found + 1) % s.tvm.vcpus;
 	}
 	return found;
 }
@@ -521,10 +531,10 @@ static void serve(unsigned int hart, bool boot)
 
 void sched_secondary(unsigned int hart)
 {
-	if (hart >= PAYLOAD_MAX_HARTS || hart >= s.harts) {
+	if (hart >= PAYLOAD_MAX_HARTS || hart >= s.tvm.harts) {
 		return;
 	}
-	long err = nacl_register(s.nacl[hart]);
+	long err = nacl_register(s.tvm.nacl[hart]);
 	if (err != SBI_SUCCESS) {
 		fail("NACL set_shmem on a secondary hart", hart, (uint64_t)err);
 		lock();
@@ -540,7 +550,7 @@ static bool harts_stopped(unsigned int boot)
 {
 	uint64_t until = csr_read_time() + HART_STOP_WAIT;
 
-	for (unsigned int h = 0; h < s.harts; h++) {
+	for (unsigned int h = 0; h < s.tvm.harts; h++) {
 		while (h != boot) {
 			struct sbiret r = sbi_hart_get_status(h);
 			if (r.error == SBI_SUCCESS && r.value == SBI_HSM_STATE_STOPPED) {
@@ -556,24 +566,19 @@ static bool harts_stopped(unsigned int boot)
 	return true;
 }
 
-bool sched_run(uint64_t id, unsigned int vcpus, unsigned int harts, const uint64_t *nacl,
-	       struct vm_pool *pool)
+bool sched_run(const struct sched_tvm *tvm)
 {
 	unsigned int boot = (unsigned int)payload_hartid();
 
-	if (vcpus == 0 || vcpus > SCHED_MAX_VCPUS || harts == 0 || harts > PAYLOAD_MAX_HARTS ||
-	    boot >= harts) {
+	if (tvm->vcpus == 0 || tvm->vcpus > SCHED_MAX_VCPUS || tvm->harts == 0 ||
+	    tvm->harts > PAYLOAD_MAX_HARTS || boot >= tvm->harts) {
 		return false;
 	}
-	s.id = id;
-	s.vcpus = vcpus;
-	s.harts = harts;
-	s.nacl = nacl;
-	s.pool = pool;
+	s.tvm = *tvm;
 	s.deadline = csr_read_time() + RUN_TIME_LIMIT;
-	for (unsigned int v = 0; v < vcpus; v++) {
+	for (unsigned int v = 0; v < tvm->vcpus; v++) {
 		/* vCPU 0 on the boot hart; the others spread over the rest. */
-		s.vcpu[v].hart = (boot + v) % harts;
+		s.vcpu[v].hart = (boot + v) % tvm->harts;
 		s.vcpu[v].state = v == 0 ? SCHED_READY : SCHED_OFF;
 	}
 	s.hart_active[boot] = true;
@@ -592,10 +597,12 @@ bool sched_report(void)
 		{ "MMIO region registered, loads and stores emulated",
 		  st->mmio_registered && st->mmio_loads >= 2 && st->mmio_stores >= 2 },
 		{ "a page shared, the guest's reply read from it", st->shared && st->doorbell_ok },
+		{ "MR0 and MR1 in the TVM are what the host predicted",
+		  st->measure_ok[0] && st->measure_ok[1] },
 		{ "WFI exits slept until the guest's timer", st->wfi_exits >= 1 },
 		{ "the host's timer interrupted the guest", st->timer_exits >= 1 },
 		{ "vCPU 1 started through HSM and stopped itself",
-		  st->vcpus_started == s.vcpus - 1 && st->vcpus_stopped == s.vcpus - 1 },
+		  st->vcpus_started == s.tvm.vcpus - 1 && st->vcpus_stopped == s.tvm.vcpus - 1 },
 		{ "the guest shut down with reason none",
 		  st->srst_seen && st->srst_reason == SBI_SRST_REASON_NONE },
 		{ "no exit the demo did not expect", !st->failed },

@@ -9,6 +9,8 @@
  */
 #include "hv.h"
 
+#include "covemon/abi/measure.h"
+#include "covemon/sha384.h"
 #include "guest_layout.h"
 #include "payload/mem.h"
 
@@ -89,11 +91,14 @@ static bool map_copy(struct vm_image *vm, uint64_t gpa, const uint8_t *src, size
 		if (!page) {
 			return false;
 		}
+		if (vm->mapped == VM_MAX_PAGES) {
+			return false;
+		}
 		memcpy((void *)(uintptr_t)page, src + off, n);
 		if (!vm_map(vm, gpa + off, page, PTE_R | PTE_W | PTE_X)) {
 			return false;
 		}
-		vm->mapped++;
+		vm->page[vm->mapped++] = (struct vm_page){ gpa + off, page, PTE_R | PTE_W | PTE_X };
 	}
 	return true;
 }
@@ -123,4 +128,48 @@ bool vm_build(struct vm_image *vm, struct vm_pool *pool, const uint8_t *image, s
 	vm->fdt_gpa = GUEST_FDT_GPA;
 	vm->entry = GUEST_RAM_GPA;
 	return true;
+}
+
+/* ------------------------------------------------------ measurement --- */
+
+static void hash_le64(struct sha384_ctx *c, uint64_t v)
+{
+	uint8_t le[8];
+
+	for (unsigned int i = 0; i < 8; i++) {
+		le[i] = (uint8_t)(v >> (8 * i));
+	}
+	sha384_update(c, le, sizeof(le));
+}
+
+void vm_measure(const struct vm_image *vm, uint8_t mr0[VM_MEASUREMENT_BYTES],
+		uint8_t mr1[VM_MEASUREMENT_BYTES])
+{
+	static const uint8_t no_identity[64];
+	struct sha384_ctx c;
+
+	_Static_assert(VM_MEASUREMENT_BYTES == SHA384_DIGEST_SIZE, "SHA-384 registers");
+	/* MR0: LE64(gpa) || LE64(perm) || the page, in ascending GPA order. */
+	sha384_init(&c);
+	for (unsigned int i = 0; i < vm->mapped; i++) {
+		hash_le64(&c, vm->page[i].gpa);
+		hash_le64(&c, vm->page[i].perm);
+		sha384_update(&c, (const void *)(uintptr_t)vm->page[i].pa, VM_PAGE_SIZE);
+	}
+	sha384_final(&c, mr0);
+	/* MR1: tag, entry, FDT, vCPUs, x1..x31 (a1 = the FDT, the rest 0), vsatp, vsstatus, vstvec.
+	 */
+	sha384_init(&c);
+	sha384_update(&c, COVE_MEASURE_MR1_TAG, sizeof(COVE_MEASURE_MR1_TAG) - 1);
+	hash_le64(&c, vm->entry);
+	hash_le64(&c, vm->fdt_gpa);
+	hash_le64(&c, vm->vcpus);
+	for (unsigned int r = 1; r < 32; r++) {
+		hash_le64(&c, r == 11 ? vm->fdt_gpa : 0);
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		hash_le64(&c, 0);
+	}
+	sha384_update(&c, no_identity, sizeof(no_identity));
+	sha384_final(&c, mr1);
 }

@@ -11,7 +11,8 @@
  *  4. a page shared with the host (COVG share_memory_region): it reads the
  *     host's greeting there and writes its reply, then rings the doorbell;
  *  5. its own timer (vstimecmp) and WFI: the interrupt arrives;
- *  6. vCPU 1 through SBI HSM hart_start; it prints and stops itself;
+ *  6. vCPU 1 through SBI HSM hart_start; vCPU 0 fences it (RFENCE) and
+ *     interrupts it (IPI); it prints, takes the interrupt and stops itself;
  *  7. a busy stretch long enough for the host's timer to interrupt it;
  *  8. SBI SRST shutdown: reason "none" when every step passed, "system
  *     failure" at the first step that did not.
@@ -28,8 +29,12 @@
 #define MEASURE_BYTES	 48u
 #define SIE_STIE	 (UINT64_C(1) << 5)
 #define SSTATUS_SIE	 (UINT64_C(1) << 1)
+#define SIE_SSIE	 (UINT64_C(1) << 1)
+#define SIP_SSIP	 SIE_SSIE
+#define SCAUSE_IRQ_SOFT	 ((UINT64_C(1) << 63) | 1u)
 #define SCAUSE_IRQ_TIMER ((UINT64_C(1) << 63) | 5u)
-#define TICKS_PER_MS	 10000u /* QEMU virt: timebase-frequency 10 MHz */
+#define ALL_HARTS	 UINT64_MAX /* hart_mask_base: every hart (SBI "hart mask") */
+#define TICKS_PER_MS	 10000u	    /* QEMU virt: timebase-frequency 10 MHz */
 #define VCPU1_WAIT_MS	 5000u
 #define BUSY_MS		 40u
 
@@ -49,19 +54,26 @@ static uint8_t measure_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static volatile char shared_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static volatile uint32_t timer_fired;
+static volatile uint32_t ipi_seen;
+static volatile uint32_t vcpu1_ready;
 static volatile uint32_t vcpu1_done;
 
+/* An SBI call with a3..a5 = 0 (no call here needs them). */
 static struct sbiret sbi_call(uint64_t eid, uint64_t fid, uint64_t arg0, uint64_t arg1,
 			      uint64_t arg2)
 {
 	register uint64_t a0 __asm__("a0") = arg0;
 	register uint64_t a1 __asm__("a1") = arg1;
 	register uint64_t a2 __asm__("a2") = arg2;
+	register uint64_t a3 __asm__("a3") = 0;
 	register uint64_t a6 __asm__("a6") = fid;
 	register uint64_t a7 __asm__("a7") = eid;
 	struct sbiret r;
 
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1)
+			 : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
+			 : "memory");
 	r.error = (int64_t)a0;
 	r.value = a1;
 	return r;
@@ -178,7 +190,7 @@ static void show_measurements(void)
 		puts_("...\n");
 		/* The host predicts MR0 and MR1; shared later for it to compare. */
 		for (unsigned int b = 0; i < COVE_MEASURE_RUNTIME_FIRST && b < MEASURE_BYTES; b++) {
-			p[2048 + MEASURE_BYTES * i + b] = p[b];
+			p[SHARED_MEASURE_OFFSET + MEASURE_BYTES * i + b] = p[b];
 		}
 	}
 }
@@ -249,7 +261,8 @@ static void use_shared_page(void)
 	}
 	/* MR0 and MR1 as the monitor reports them, for the host to compare. */
 	for (unsigned int i = 0; i < 2 * MEASURE_BYTES; i++) {
-		shared_page[2048 + i] = (char)measure_page[2048 + i];
+		shared_page[SHARED_MEASURE_OFFSET + i] =
+			(char)measure_page[SHARED_MEASURE_OFFSET + i];
 	}
 	mmio_write64(GUEST_MMIO_GPA + MMIO_REG_DOORBELL, sizeof(reply));
 }
@@ -261,11 +274,15 @@ void guest_trap(void)
 	uint64_t cause;
 
 	__asm__ volatile("csrr %0, scause" : "=r"(cause));
-	if (cause != SCAUSE_IRQ_TIMER) {
+	if (cause == SCAUSE_IRQ_TIMER) {
+		__asm__ volatile("csrw stimecmp, %0" : : "r"(UINT64_MAX));
+		timer_fired = 1;
+	} else if (cause == SCAUSE_IRQ_SOFT) {
+		__asm__ volatile("csrc sip, %0" : : "r"(SIP_SSIP));
+		ipi_seen = 1;
+	} else {
 		fail("unexpected trap", (int64_t)cause);
 	}
-	__asm__ volatile("csrw stimecmp, %0" : : "r"(UINT64_MAX));
-	timer_fired = 1;
 }
 
 static void use_timer(void)
@@ -284,17 +301,33 @@ static void use_timer(void)
 
 /* ------------------------------------------------------------ vCPUs --- */
 
+static void wait_for(volatile uint32_t *flag, uint64_t deadline, const char *what)
+{
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+		if (read_time() > deadline) {
+			fail(what, 0);
+		}
+	}
+}
+
+/*
+ * vCPU 1: started by vCPU 0, fenced and interrupted by it (SBI RFENCE and
+ * IPI across vCPUs, which on separate harts go through the firmware's
+ * request mailbox), then stopped.
+ */
 static void start_vcpu1(void)
 {
+	uint64_t deadline = read_time() + (uint64_t)VCPU1_WAIT_MS * TICKS_PER_MS;
+
 	expect_ok(sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, 1, (uint64_t)guest_secondary_entry,
 			   GUEST_VCPU1_OPAQUE),
 		  "hart_start of vCPU 1");
-	uint64_t deadline = read_time() + (uint64_t)VCPU1_WAIT_MS * TICKS_PER_MS;
-	while (!__atomic_load_n(&vcpu1_done, __ATOMIC_ACQUIRE)) {
-		if (read_time() > deadline) {
-			fail("vCPU 1 never ran", 0);
-		}
-	}
+	wait_for(&vcpu1_ready, deadline, "vCPU 1 never ran");
+	expect_ok(sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0, ALL_HARTS, 0),
+		  "remote_sfence_vma on every vCPU");
+	expect_ok(sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, UINT64_C(1) << 1, 0, 0),
+		  "send_ipi to vCPU 1");
+	wait_for(&vcpu1_done, deadline, "vCPU 1 never took the IPI");
 	/* vCPU 1 stops itself right after it says so; wait for HSM to agree. */
 	for (;;) {
 		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0, 0);
@@ -306,15 +339,25 @@ static void start_vcpu1(void)
 			fail("vCPU 1 never stopped", (int64_t)r.value);
 		}
 	}
-	puts_("guest: vCPU 1 ran and stopped\n");
+	puts_("guest: vCPU 1 ran, took an IPI and stopped\n");
 }
 
 void guest_secondary_main(uint64_t hartid, uint64_t opaque)
 {
+	uint64_t deadline = read_time() + (uint64_t)VCPU1_WAIT_MS * TICKS_PER_MS;
+
 	if (hartid != 1 || opaque != GUEST_VCPU1_OPAQUE) {
 		fail("vCPU 1's start registers", (int64_t)opaque);
 	}
 	puts_("hello from vCPU 1\n");
+	__asm__ volatile("csrw stvec, %0" : : "r"(guest_trap_entry));
+	__asm__ volatile("csrs sie, %0" : : "r"(SIE_SSIE));
+	__asm__ volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE));
+	__atomic_store_n(&vcpu1_ready, 1, __ATOMIC_RELEASE);
+	/* Busy, not WFI: on its own hart it is running when vCPU 0 fences and interrupts it. */
+	wait_for(&ipi_seen, deadline, "no IPI from vCPU 0");
+	__asm__ volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE));
+	puts_("guest: vCPU 1 took vCPU 0's IPI\n");
 	__atomic_store_n(&vcpu1_done, 1, __ATOMIC_RELEASE);
 	(void)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
 	fail("hart_stop returned", 0);
