@@ -16,7 +16,7 @@
 
 #define CONSOLE_NO_OWNER (~0UL)
 
-static enum console_backend console_backend = CONSOLE_LEGACY;
+static enum console_backend console_out = CONSOLE_LEGACY;
 static uint32_t console_lock_word;
 static unsigned long console_owner = CONSOLE_NO_OWNER;
 
@@ -27,12 +27,12 @@ void console_select(enum console_backend backend)
 
 		backend = (r.error == SBI_SUCCESS && r.value != 0) ? CONSOLE_DBCN : CONSOLE_LEGACY;
 	}
-	console_backend = backend;
+	console_out = backend;
 }
 
 enum console_backend console_backend_in_use(void)
 {
-	return console_backend;
+	return console_out;
 }
 
 /* Returns true when the lock was taken here (false: this hart already holds it). */
@@ -61,7 +61,7 @@ static void console_unlock(bool taken)
 
 static void console_emit(char c)
 {
-	if (console_backend == CONSOLE_DBCN) {
+	if (console_out == CONSOLE_DBCN) {
 		(void)sbi_dbcn_write_byte((uint8_t)c);
 	} else {
 		(void)sbi_legacy_putchar(c);

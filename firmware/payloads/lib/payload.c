@@ -11,7 +11,10 @@
 
 #define PAYLOAD_GUARD_FILL UINT64_C(0x9a7d9a7d9a7d9a7d)
 
-/* Hart i's slot: PAYLOAD_STACK_GUARD bytes of guard, then its stack (start.S). */
+/*
+ * Hart i's slot: PAYLOAD_STACK_GUARD bytes of guard, then its stack. Not
+ * static: start.S computes the stack pointers from it.
+ */
 __attribute__((aligned(4096)))
 uint64_t payload_stacks[PAYLOAD_MAX_HARTS][PAYLOAD_STACK_SLOT / sizeof(uint64_t)];
 

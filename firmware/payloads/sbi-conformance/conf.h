@@ -173,15 +173,40 @@ void conf_worker_wake_when_suspended(unsigned long hartid, unsigned long target)
  */
 unsigned long conf_worker_seen_status(const struct conf *c, unsigned long hartid);
 
-/* The checks, one file per extension, in transcript order. */
+/*
+ * The checks, one file per extension, called by payload_main() in this
+ * order; each writes its lines and leaves interrupts masked.
+ */
+
+/** Base: versions, ids, probe_extension of every standard EID (base.c). */
 void conf_base_run(const struct conf *c);
+
+/** HSM: counts the harts into c->nharts and reads every hart's status (hsm.c). */
 void conf_hsm_run_status(struct conf *c);
+
+/** HSM: bad starts, then starts the workers boot+1 and boot+2 (hsm.c). */
 void conf_hsm_run_start(const struct conf *c);
+
+/** IPI: delivery to self, workers and all harts; invalid hart lists (ipi.c). */
 void conf_ipi_run(const struct conf *c);
+
+/** RFENCE: the three remote fences over the same hart lists and ranges (rfence.c). */
 void conf_rfence_run(const struct conf *c);
+
+/** TIME: interrupt, pending bit, cancel, and Sstc as impl. lines (time.c). */
 void conf_time_run(const struct conf *c);
+
+/** HSM: bad suspend types, retentive suspends woken by timer and by IPI (hsm.c). */
 void conf_hsm_run_suspend(const struct conf *c);
+
+/** HSM: stops the workers, restarts one, then a start at an impossible address (hsm.c). */
 void conf_hsm_run_stop(const struct conf *c);
+
+/** DBCN: writes, reads, and ranges S-mode may not hand over (dbcn.c). */
 void conf_dbcn_run(const struct conf *c);
+
+/** Legacy console_putchar (legacy.c). */
 void conf_legacy_run(const struct conf *c);
+
+/** SRST: reserved and unimplemented types and reasons (srst.c). */
 void conf_srst_run(const struct conf *c);

@@ -56,7 +56,8 @@ void conf_hsm_run_status(struct conf *c)
 	}
 	conf_line("hsm.hart_count %lu", n);
 	conf_line("hsm.hart_ids %s", contiguous ? "contiguous" : "sparse");
-	if (contiguous && n > c->boot_hart) {
+	/* Hart masks are one word here: at most 63 harts, so that bit "count" exists. */
+	if (contiguous && n > c->boot_hart && n < 64) {
 		c->nharts = n;
 	}
 	for (unsigned long k = 0; k < c->nharts && k < CONF_MAX_HARTS; k++) {

@@ -119,16 +119,27 @@ void payload_secondary_main(const struct payload_hart_entry *entry)
 	}
 }
 
-static void conf_worker_command(unsigned long hartid, enum conf_worker_cmd cmd)
+/* @hartid's mailbox, or NULL for a hart id the runtime cannot run (start.S parks it). */
+static struct conf_worker *conf_worker(unsigned long hartid)
 {
-	conf_store(&conf_workers[hartid].cmd, cmd);
+	return hartid < PAYLOAD_MAX_HARTS ? &conf_workers[hartid] : NULL;
+}
+
+static void conf_worker_command(struct conf_worker *w, unsigned long hartid,
+				enum conf_worker_cmd cmd)
+{
+	conf_store(&w->cmd, cmd);
 	(void)sbi_send_ipi(1, hartid);
 }
 
 struct sbiret conf_worker_start(const struct conf *c, unsigned long hartid)
 {
-	struct conf_worker *w = &conf_workers[hartid];
+	struct conf_worker *w = conf_worker(hartid);
+	struct sbiret fail = { .error = SBI_ERR_FAILED };
 
+	if (w == NULL) {
+		return fail;
+	}
 	conf_workers_run = c;
 	conf_store(&w->entered, 0);
 	conf_store(&w->cmd, CONF_WORKER_IDLE);
@@ -139,10 +150,14 @@ struct sbiret conf_worker_start(const struct conf *c, unsigned long hartid)
 
 bool conf_worker_wait_entered(const struct conf *c, unsigned long hartid)
 {
+	struct conf_worker *w = conf_worker(hartid);
 	struct conf_wait wait;
 
+	if (w == NULL) {
+		return false;
+	}
 	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
-	while (conf_load(&conf_workers[hartid].entered) == 0) {
+	while (conf_load(&w->entered) == 0) {
 		if (conf_wait_over(&wait)) {
 			return false;
 		}
@@ -153,8 +168,12 @@ bool conf_worker_wait_entered(const struct conf *c, unsigned long hartid)
 void conf_worker_entry(unsigned long hartid, unsigned long *a0, unsigned long *a1,
 		       unsigned long *sstatus, unsigned long *satp)
 {
-	const struct conf_worker *w = &conf_workers[hartid];
+	const struct conf_worker *w = conf_worker(hartid);
 
+	if (w == NULL) {
+		*a0 = *a1 = *sstatus = *satp = ~0UL;
+		return;
+	}
 	*a0 = w->a0;
 	*a1 = w->a1;
 	*sstatus = w->sstatus;
@@ -163,10 +182,14 @@ void conf_worker_entry(unsigned long hartid, unsigned long *a0, unsigned long *a
 
 unsigned long conf_worker_stop(const struct conf *c, unsigned long hartid)
 {
+	struct conf_worker *w = conf_worker(hartid);
 	unsigned long status = ~0UL;
 	struct conf_wait wait;
 
-	conf_worker_command(hartid, CONF_WORKER_STOP);
+	if (w == NULL) {
+		return status;
+	}
+	conf_worker_command(w, hartid, CONF_WORKER_STOP);
 	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
 	while (!conf_wait_over(&wait)) {
 		status = conf_status(hartid);
@@ -179,25 +202,36 @@ unsigned long conf_worker_stop(const struct conf *c, unsigned long hartid)
 
 bool conf_worker_stop_returned(unsigned long hartid)
 {
-	return conf_load(&conf_workers[hartid].stop_returned) != 0;
+	const struct conf_worker *w = conf_worker(hartid);
+
+	return w != NULL && conf_load(&w->stop_returned) != 0;
 }
 
 void conf_worker_wake_when_suspended(unsigned long hartid, unsigned long target)
 {
-	conf_store(&conf_workers[hartid].target, target);
-	conf_store(&conf_workers[hartid].wake_done, 0);
-	conf_worker_command(hartid, CONF_WORKER_WAKE);
+	struct conf_worker *w = conf_worker(hartid);
+
+	if (w == NULL) {
+		return;
+	}
+	conf_store(&w->target, target);
+	conf_store(&w->wake_done, 0);
+	conf_worker_command(w, hartid, CONF_WORKER_WAKE);
 }
 
 unsigned long conf_worker_seen_status(const struct conf *c, unsigned long hartid)
 {
+	const struct conf_worker *w = conf_worker(hartid);
 	struct conf_wait wait;
 
+	if (w == NULL) {
+		return ~0UL;
+	}
 	conf_wait_start(c, &wait, CONF_PATIENCE_MS);
-	while (conf_load(&conf_workers[hartid].wake_done) == 0) {
+	while (conf_load(&w->wake_done) == 0) {
 		if (conf_wait_over(&wait)) {
 			return ~0UL;
 		}
 	}
-	return conf_load(&conf_workers[hartid].seen_status);
+	return conf_load(&w->seen_status);
 }

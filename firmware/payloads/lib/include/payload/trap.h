@@ -65,7 +65,9 @@ uint64_t trap_last_timer_time(unsigned long hartid);
 
 /**
  * Arms the calling hart: its next synchronous exception is absorbed (the
- * faulting instruction is skipped) instead of being fatal.
+ * faulting instruction is skipped) instead of being fatal. For probing a
+ * CSR or a load/store; not for a fetch fault (skipping needs to read the
+ * faulting instruction).
  */
 void trap_expect_arm(void);
 
