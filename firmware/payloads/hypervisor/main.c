@@ -91,6 +91,24 @@ static bool setup_memory(uint64_t fdt)
 	return true;
 }
 
+/* Before the guest starts them, its other vCPUs cannot be run; nor can vCPUs it does not have. */
+static bool check_refusals(uint64_t id, unsigned int vcpus)
+{
+	struct sbiret stopped = sbi_ecall(SBI_EXT_COVH, COVH_RUN_TVM_VCPU, id, 1, 0, 0, 0, 0);
+	struct sbiret beyond = sbi_ecall(SBI_EXT_COVH, COVH_RUN_TVM_VCPU, id, vcpus, 0, 0, 0, 0);
+
+	if (stopped.error != SBI_ERR_INVALID_PARAM || beyond.error != SBI_ERR_INVALID_PARAM) {
+		console_printf("hypervisor: FAIL: run_tvm_vcpu of vCPU 1 before its start: %ld, "
+			       "of vCPU %u: %ld\n",
+			       stopped.error, vcpus, beyond.error);
+		return false;
+	}
+	console_printf("hypervisor: run_tvm_vcpu refuses vCPU 1 before the guest starts it and "
+		       "vCPU %u (INVALID_PARAM)\n",
+		       vcpus);
+	return true;
+}
+
 /* After destroy_tvm every call naming the TVM must fail: it is gone. */
 static bool check_gone(uint64_t id)
 {
@@ -161,6 +179,7 @@ static bool demo(uint64_t fdt)
 	vm_measure(&vm, tvm.mr[0], tvm.mr[1]);
 	console_printf("hypervisor: predicted MR0 %016lx..., MR1 %016lx...\n",
 		       (unsigned long)be64(tvm.mr[0]), (unsigned long)be64(tvm.mr[1]));
+	bool refused = check_refusals(id, vm.vcpus);
 	bool ran = sched_run(&tvm);
 	bool checks = sched_report();
 
@@ -170,7 +189,7 @@ static bool demo(uint64_t fdt)
 		return false;
 	}
 	console_printf("hypervisor: destroy_tvm: TVM %lu destroyed\n", (unsigned long)id);
-	return check_gone(id) && ran && checks;
+	return check_gone(id) && refused && ran && checks;
 }
 
 int payload_main(const struct payload_hart_entry *entry)
