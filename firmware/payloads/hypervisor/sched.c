@@ -3,10 +3,10 @@
  * The TVM's vCPUs on the hypervisor's harts: COVH run_tvm_vcpu in a loop
  * and the exits of cove-abi.md section 7.
  *
- * vCPU i runs on hart i % harts: on a single hart the vCPUs take turns
- * (after every exit, and the hart's timer ends a turn after SCHED_TICK);
- * otherwise hart i is started through SBI HSM when the guest starts vCPU i
- * and stops when it has nothing left to run. A run returns with the exit
+ * vCPU i runs on hart (boot + i) % harts: on a single hart the vCPUs take
+ * turns (after every exit; the hart's timer ends a turn after SCHED_TICK);
+ * otherwise that hart is started through SBI HSM when the guest starts
+ * vCPU i and stops when it has nothing left to run. A run returns with the exit
  * cause in scause and its details in the hart's NACL area:
  *   interrupt (bit 63)   the host's timer (the tick) or another interrupt
  *   10 forwarded ecall   a7/a6 = EID/FID, a0.. = what the monitor reveals:
