@@ -58,6 +58,7 @@ bool fw_canary_init(void);
 /* CSR probes that survive the CSR's absence (probe.S): 0, or -1 when it trapped. */
 int fw_probe_seed(uint64_t *out);
 int fw_probe_mseccfg(uint64_t *out);
+int fw_probe_stimecmp(uint64_t *out);
 
 /** Puts the hart into host context and mrets into S-mode at @pc (boot.c). */
 _Noreturn void fw_enter_host(struct fw_hart *h, uint64_t pc, uint64_t a0, uint64_t a1);

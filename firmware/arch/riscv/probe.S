@@ -5,7 +5,8 @@
  * off, so only the probed instruction can trap).
  *   int fw_probe_seed(uint64_t *out)      Zkr: one read of the seed CSR
  *   int fw_probe_mseccfg(uint64_t *out)   Smepmp: mseccfg
- * Both return 0 with *out set, or -1 when the instruction trapped.
+ *   int fw_probe_stimecmp(uint64_t *out)  Sstc: stimecmp
+ * Each returns 0 with *out set, or -1 when the instruction trapped.
  */
 	.section .text.probe, "ax"
 	.balign 4
@@ -14,6 +15,13 @@ fw_probe_seed:
 	la	t0, probe_fault
 	csrrw	t1, mtvec, t0
 	csrrw	t2, 0x015, zero
+	j	probe_done
+
+	.globl fw_probe_stimecmp
+fw_probe_stimecmp:
+	la	t0, probe_fault
+	csrrw	t1, mtvec, t0
+	csrr	t2, 0x14d
 	j	probe_done
 
 	.globl fw_probe_mseccfg

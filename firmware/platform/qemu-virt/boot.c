@@ -308,10 +308,14 @@ static uint64_t place_fdt(struct fdt *fdt, uint64_t conf_base)
 
 static void detect_features(struct mon_platform *plat)
 {
-	/* Sstc: menvcfg.STCE sticks when stimecmp exists. Smepmp: mseccfg reads back RLB. */
-	csr_set(0x30a, ENVCFG_STCE);
-	fw_has_sstc = (csr_read(0x30a) & ENVCFG_STCE) != 0;
-	csr_clear(0x30a, ENVCFG_STCE);
+	/*
+	 * Sstc: stimecmp must be there, not only menvcfg.STCE (QEMU 7.2 lets
+	 * STCE stick on every RV64 CPU, -cpu rv64,sstc=false included; trusting
+	 * it made the first SBI set_timer an illegal instruction in M-mode).
+	 * Smepmp: mseccfg reads without trapping.
+	 */
+	uint64_t stimecmp;
+	fw_has_sstc = fw_probe_stimecmp(&stimecmp) == 0;
 	plat->features = fw_has_sstc ? MON_FEAT_SSTC : 0;
 	uint64_t mseccfg;
 	fw_has_smepmp = fw_probe_mseccfg(&mseccfg) == 0;
