@@ -199,11 +199,8 @@ static void wait_for_host_interrupt(struct fw_hart *h)
 static int64_t hsm_suspend(struct fw_hart *h, uint64_t type, uint64_t resume, uint64_t opaque)
 {
 	if (type != SBI_HSM_SUSPEND_RET_DEFAULT && type != SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
-		/* Reserved types are INVALID_PARAM; platform-specific ones, none here,
-		 * NOT_SUPPORTED. */
-		uint64_t low = type & UINT64_C(0x7fffffff);
-		return type <= UINT32_MAX && low >= UINT64_C(0x10000000) ? SBI_ERR_NOT_SUPPORTED
-									 : SBI_ERR_INVALID_PARAM;
+		/* SBI v2.0: reserved and unimplemented platform-specific types alike. */
+		return SBI_ERR_INVALID_PARAM;
 	}
 	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT &&
 	    (!mon_is_host_memory(fw_mon, resume, 4) || (resume & 1))) {
@@ -269,13 +266,10 @@ static int64_t dbcn(uint64_t fid, uint64_t n, uint64_t lo, uint64_t hi, uint64_t
 
 static int64_t srst(uint64_t type, uint64_t reason)
 {
-	if (type > UINT32_MAX || reason > UINT32_MAX ||
-	    (type > SRST_TYPE_LAST && type < VENDOR_FIRST) ||
+	/* SBI v2.0: reserved or unimplemented (vendor) types and reasons are INVALID_PARAM. */
+	if (type > SRST_TYPE_LAST || reason > UINT32_MAX ||
 	    (reason > SRST_REASON_LAST && reason < VENDOR_FIRST)) {
 		return SBI_ERR_INVALID_PARAM;
-	}
-	if (type >= VENDOR_FIRST) {
-		return SBI_ERR_NOT_SUPPORTED;
 	}
 	if (type == SBI_SRST_TYPE_SHUTDOWN) {
 		plat_exit(reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
