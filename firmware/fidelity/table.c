@@ -185,8 +185,8 @@ const struct fid_case fid_cases[] = {
 		 * R=0 W=1 is reserved (machine.adoc, pmpcfg: "the combinations
 		 * with R=0 and W=1 are reserved"), a WARL field, so QEMU is the
 		 * reference for what it becomes. QEMU 7.2 keeps the bits as
-		 * written and grants exactly them: W (and X) but not R.
-		 * # known: pmp.reserved_w: shim bug S1 (it clears R and W instead)
+		 * written and grants exactly them: W (and X) but not R; the
+		 * shim does the same (was S1, fixed).
 		 */
 		.id = "pmp.reserved_w",
 		STEPS(PMP(0, C_NAPOT | C_W, NAPOT(D(0xD000), KIB4)),

@@ -36,14 +36,12 @@ bool shim_pmp_write_cfg(struct shim_pmp *pmp, unsigned int i, uint8_t cfg)
 	}
 	cfg &= PMP_CFG_WRITABLE;
 	/*
-	 * R=0, W=1 is reserved unless Smepmp MML gives it a meaning; the shim
-	 * legalises it to no read/write access (X kept), the WARL choice QEMU
-	 * makes. The fidelity payload of the firmware checks this against QEMU.
+	 * R=0, W=1 is reserved unless Smepmp MML gives it a meaning. The spec
+	 * lets hardware legalise it; QEMU 7.2 keeps the bits as written and
+	 * grants exactly them (a store succeeds, a load faults), and so does
+	 * the shim: the fidelity check (firmware/fidelity, case pmp.reserved_w)
+	 * compares the two.
 	 */
-	if ((cfg & (HAL_PMP_R | HAL_PMP_W)) == HAL_PMP_W &&
-	    !(pmp->smepmp && (pmp->mseccfg & HAL_MSECCFG_MML))) {
-		cfg &= (uint8_t) ~(HAL_PMP_R | HAL_PMP_W);
-	}
 	/*
 	 * Smepmp: with MML set and RLB clear, adding a locked rule with
 	 * executable privileges (M-only X or R-X, or a locked shared code region
