@@ -51,3 +51,18 @@ void state_hash(const struct fixture *f, uint8_t out[SHA384_DIGEST_SIZE])
 {
 	mon_introspect_state_hash(f->mon, out);
 }
+
+bool confidential_all_zero(struct fixture *f)
+{
+	static uint8_t page[4096];
+
+	for (uint64_t off = 0; off < f->conf.size; off += sizeof(page)) {
+		ASSERT_TRUE(shim_mem_read(&f->w->mem, f->conf.base + off, page, sizeof(page)));
+		for (size_t i = 0; i < sizeof(page); i++) {
+			if (page[i]) {
+				return false;
+			}
+		}
+	}
+	return true;
+}

@@ -36,3 +36,6 @@ uint64_t host_page(const struct fixture *f, unsigned int k);
 
 /** Monitor state digest (for "an error changes nothing"). */
 void state_hash(const struct fixture *f, uint8_t out[SHA384_DIGEST_SIZE]);
+
+/** True when every byte of confidential memory is zero (nothing left behind). */
+bool confidential_all_zero(struct fixture *f);

@@ -367,21 +367,6 @@ struct att_env {
 	size_t tap_len;
 };
 
-static bool confidential_all_zero(struct fixture *f)
-{
-	static uint8_t page[PAGE];
-
-	for (uint64_t off = 0; off < f->conf.size; off += sizeof(page)) {
-		ASSERT_TRUE(shim_mem_read(&f->w->mem, f->conf.base + off, page, sizeof(page)));
-		for (size_t i = 0; i < sizeof(page); i++) {
-			if (page[i]) {
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
 static struct shim_sbiret promote_tap(struct att_env *e, uint64_t tap_gpa)
 {
 	return host_call(&e->f, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa, tap_gpa,

@@ -49,21 +49,6 @@ static void expect_confidential_closed_to_host(struct fixture *f)
 	}
 }
 
-static bool confidential_all_zero(struct fixture *f)
-{
-	static uint8_t page[4096];
-
-	for (uint64_t off = 0; off < f->conf.size; off += sizeof(page)) {
-		ASSERT_TRUE(shim_mem_read(&f->w->mem, f->conf.base + off, page, sizeof(page)));
-		for (size_t i = 0; i < sizeof(page); i++) {
-			if (page[i]) {
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
 TEST(e2e, confidential_vm_life_cycle_on_two_harts)
 {
 	struct fixture f;

@@ -134,21 +134,6 @@ static void write_fdt(struct fixture *f, const struct vm_image *vm, unsigned int
 	ASSERT_TRUE(shim_mem_write(&f->w->mem, vm->ram_pa + (VM_FDT_GPA - VM_RAM_GPA), fdt, len));
 }
 
-static bool confidential_all_zero(struct fixture *f)
-{
-	static uint8_t page[4096];
-
-	for (uint64_t off = 0; off < f->conf.size; off += sizeof(page)) {
-		ASSERT_TRUE(shim_mem_read(&f->w->mem, f->conf.base + off, page, sizeof(page)));
-		for (size_t i = 0; i < sizeof(page); i++) {
-			if (page[i]) {
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
 static bool is_promote_error(int64_t err)
 {
 	return err == SBI_ERR_INVALID_ADDRESS || err == COVE_ERR_AUTH ||
