@@ -236,6 +236,11 @@ enum mon_action run_tvm_vcpu(struct mon *mon, hart_t hart, struct mon_trap_frame
 	}
 	struct vcpu *v = &tvm->vcpu[vid];
 	(void)take_answer(mon, hart, tvm, v);
+	/* A virtual IPI whose machine IPI reached the old hart after this vCPU left it. */
+	if (v->pending_ipi) {
+		v->csr.hvip |= IRQ_VSSI_BIT;
+		v->pending_ipi = false;
+	}
 
 	/* Host out: GPRs, where to return, CSRs. */
 	mon_memcpy(h->host_x, frame->x, sizeof(h->host_x));
