@@ -31,6 +31,13 @@ struct fw_request {
  */
 void fw_request(unsigned int self, unsigned int target, const struct fw_request *req, bool wait);
 
+/**
+ * A spinlock whose waiter keeps serving the requests posted to @self, so a
+ * holder that waits for this hart (a fence) cannot deadlock with it.
+ */
+void fw_lock(volatile uint32_t *l, struct fw_hart *self);
+void fw_unlock(volatile uint32_t *l);
+
 /** Does what other harts posted to this one (on MSIP, and while waiting). */
 void fw_process_requests(struct fw_hart *h);
 

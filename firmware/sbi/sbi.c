@@ -45,14 +45,14 @@ bool fw_sbi_owns(uint64_t eid)
 
 /* --------------------------------------------------------- mailboxes --- */
 
-static void lock(volatile uint32_t *l, struct fw_hart *self)
+void fw_lock(volatile uint32_t *l, struct fw_hart *self)
 {
 	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
 		fw_process_requests(self); /* whoever holds it may be waiting for us */
 	}
 }
 
-static void unlock(volatile uint32_t *l)
+void fw_unlock(volatile uint32_t *l)
 {
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
@@ -66,7 +66,7 @@ void fw_request(unsigned int self, unsigned int target, const struct fw_request 
 	if (!t->present || (state == FW_HSM_STOPPED && !(req->bits & FW_REQ_START))) {
 		return; /* a stopped hart flushes everything when it starts */
 	}
-	lock(&t->lock, me);
+	fw_lock(&t->lock, me);
 	if (req->bits & FW_REQ_MON) {
 		t->mon_fence_kind = req->mon_kind;
 		t->mon_fence_vmid = req->mon_vmid;
@@ -78,7 +78,7 @@ void fw_request(unsigned int self, unsigned int target, const struct fw_request 
 	while (wait && (__atomic_load_n(&t->requests, __ATOMIC_ACQUIRE) & req->bits)) {
 		fw_process_requests(me);
 	}
-	unlock(&t->lock);
+	fw_unlock(&t->lock);
 }
 
 void fw_process_requests(struct fw_hart *h)

@@ -51,6 +51,7 @@ extern char fw_stacks[], _fw_start[], _fw_end[], _mondata_start[], _mondata_end[
 extern char fw_trap_entry[];
 
 static uint8_t fdt_copy[FW_FDT_MAX] __attribute__((aligned(8)));
+static volatile uint32_t mon_lock; /* see monitor_trap */
 static uint64_t dram_base, dram_size;
 
 void fw_boot_main(uint64_t hartid, uint64_t fdt_pa);
@@ -227,7 +228,10 @@ _Noreturn void fw_park(struct fw_hart *h)
 	fw_sfence_vma();
 	fw_hfence_gvma_all();
 	fw_hfence_vvma_all();
-	if (mon_hart_init(fw_mon, (hart_t)h->hartid) != MON_OK) {
+	fw_lock(&mon_lock, h);
+	mon_err_t err = mon_hart_init(fw_mon, (hart_t)h->hartid);
+	fw_unlock(&mon_lock);
+	if (err != MON_OK) {
 		hal_panic("PMP of a started hart could not be written");
 	}
 	host_csrs();
@@ -421,6 +425,20 @@ void fw_secondary_main(uint64_t hartid)
 
 /* ------------------------------------------------------------- traps --- */
 
+/*
+ * The monitor core runs on one hart at a time: its state (pages, TVMs, vCPU
+ * states, virtual IPIs) is shared by all harts and the core takes no locks
+ * of its own yet, so the arch layer serialises every mon_trap. Waiting harts
+ * keep serving fence requests (fw_lock), which is what a holder in
+ * hal_fence waits for.
+ */
+static void monitor_trap(struct fw_hart *h)
+{
+	fw_lock(&mon_lock, h);
+	(void)mon_trap(fw_mon, (hart_t)h->hartid, &h->frame);
+	fw_unlock(&mon_lock);
+}
+
 void fw_trap(struct fw_hart *h)
 {
 	struct mon_trap_frame *f = &h->frame;
@@ -437,12 +455,12 @@ void fw_trap(struct fw_hart *h)
 			csr_set(mip, MIP_STIP);
 		}
 		if (from_guest) {
-			(void)mon_trap(fw_mon, (hart_t)h->hartid, f);
+			monitor_trap(h);
 		}
 	} else if (f->mcause == CAUSE_ECALL_HS && fw_sbi_owns(f->x[17])) {
 		fw_sbi_handle(h);
 	} else {
-		(void)mon_trap(fw_mon, (hart_t)h->hartid, f);
+		monitor_trap(h);
 	}
 	guard_check(h->hartid);
 }
