@@ -33,6 +33,8 @@
 #define MSTATUS_MPP_SHIFT 11
 #define MSTATUS_MPP	  (UINT64_C(3) << MSTATUS_MPP_SHIFT)
 #define MSTATUS_MPP_S	  (UINT64_C(1) << MSTATUS_MPP_SHIFT)
+#define MSTATUS_VS	  (UINT64_C(3) << 9)  /* vector state */
+#define MSTATUS_FS	  (UINT64_C(3) << 13) /* floating-point state */
 #define MSTATUS_GVA	  (UINT64_C(1) << 38)
 #define MSTATUS_MPV	  (UINT64_C(1) << 39)
 #define PRIV_U		  0u

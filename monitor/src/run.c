@@ -258,6 +258,13 @@ enum mon_action run_tvm_vcpu(struct mon *mon, hart_t hart, struct mon_trap_frame
 	frame->mepc = v->pc;
 	frame->mstatus = (frame->mstatus & ~(MSTATUS_MPP | MSTATUS_GVA)) | MSTATUS_MPP_S |
 			 MSTATUS_MPV | MSTATUS_MPIE;
+	/*
+	 * Register state the monitor does not switch must be off in the guest,
+	 * or the host's values reach the TVM and the TVM's reach the host (I8):
+	 * vector always, FP unless the platform lets the HAL switch it. The
+	 * guest's own accesses then trap to its handler as illegal instructions.
+	 */
+	frame->mstatus &= ~(MSTATUS_VS | ((mon->plat.features & MON_FEAT_FP) ? 0 : MSTATUS_FS));
 	v->state = VCPU_RUNNING;
 	v->hart = hart;
 	h->run_tvm = tvm->id;

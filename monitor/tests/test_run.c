@@ -874,6 +874,27 @@ TEST(exit, virtual_ipi_is_absorbed_without_an_exit)
  * next time it runs (found by the demo hypervisor on QEMU: lost about 1 run
  * in 30 with two harts).
  */
+/*
+ * The host ran with FP and vector state on (dirty): without F/D switching
+ * (MON_FEAT_FP unset, as on the shim and the firmware) the guest must run
+ * with both off, so neither side sees the other's registers (I8); the host
+ * gets its own mstatus back on exit.
+ */
+TEST(world_switch, guest_runs_with_unswitched_fp_and_vector_state_off)
+{
+	struct env e;
+	const uint64_t fs_vs = UINT64_C(0x6000) | UINT64_C(0x600);
+
+	env_init(&e, 1, 1);
+	hart_of(&e, 0)->csr.mstatus |= fs_vs;
+	enter(&e, 0, 0);
+	EXPECT_EQ(hart_of(&e, 0)->csr.mstatus & fs_vs, 0);
+	(void)guest_call(&e, 0, SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, 'x', 0, 0);
+	ASSERT_EQ(hart_of(&e, 0)->mode, SHIM_MODE_HS);
+	EXPECT_EQ(hart_of(&e, 0)->csr.mstatus & fs_vs, fs_vs);
+	fixture_fini(&e.f);
+}
+
 TEST(exit, virtual_ipi_for_a_vcpu_that_exits_first_is_delivered_on_its_next_run)
 {
 	struct env e;
