@@ -152,7 +152,7 @@ static int64_t post_to_mask(struct fw_hart *h, uint64_t mask, uint64_t base, uin
 static void set_timer(uint64_t when)
 {
 	if (fw_has_sstc) {
-		csr_write(0x14d, when); /* stimecmp: STIP follows it in hardware */
+		csr_write(CSR_STIMECMP, when); /* stimecmp: STIP follows it in hardware */
 		return;
 	}
 	hal_timer_set((hart_t)fw_hartid(), when);

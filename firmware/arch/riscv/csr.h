@@ -18,26 +18,31 @@
 #define CSR_PMPCFG0   0x3a0
 #define CSR_PMPADDR0  0x3b0
 
-#define csr_read(csr)                                                       \
+/* Two levels, so that CSR_* numbers expand before they are stringified. */
+#define csr_read(csr) csr_read_(csr)
+#define csr_read_(csr)                                                      \
 	({                                                                  \
 		uint64_t v_;                                                \
 		__asm__ volatile("csrr %0, " #csr : "=r"(v_) : : "memory"); \
 		v_;                                                         \
 	})
 
-#define csr_write(csr, val)                                                    \
+#define csr_write(csr, val) csr_write_(csr, val)
+#define csr_write_(csr, val)                                                   \
 	do {                                                                   \
 		uint64_t v_ = (uint64_t)(val);                                 \
 		__asm__ volatile("csrw " #csr ", %0" : : "rK"(v_) : "memory"); \
 	} while (0)
 
-#define csr_set(csr, val)                                                      \
+#define csr_set(csr, val) csr_set_(csr, val)
+#define csr_set_(csr, val)                                                     \
 	do {                                                                   \
 		uint64_t v_ = (uint64_t)(val);                                 \
 		__asm__ volatile("csrs " #csr ", %0" : : "rK"(v_) : "memory"); \
 	} while (0)
 
-#define csr_clear(csr, val)                                                    \
+#define csr_clear(csr, val) csr_clear_(csr, val)
+#define csr_clear_(csr, val)                                                   \
 	do {                                                                   \
 		uint64_t v_ = (uint64_t)(val);                                 \
 		__asm__ volatile("csrc " #csr ", %0" : : "rK"(v_) : "memory"); \

@@ -7,6 +7,8 @@
  */
 #include "covemon/hal.h"
 
+#include <stddef.h>
+
 #include "csr.h"
 #include "fw.h"
 #include "hart.h"
@@ -87,7 +89,7 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 	pmpcfg_write(0, cfg[0]);
 	pmpcfg_write(1, cfg[1]);
 	if (layout->mseccfg) {
-		csr_write(0x747, layout->mseccfg);
+		csr_write(CSR_MSECCFG, layout->mseccfg);
 	}
 	mon_err_t err = MON_OK;
 	if (pmpcfg_read(0) != cfg[0] || pmpcfg_read(1) != cfg[1]) {
@@ -186,85 +188,80 @@ void hal_fence(hart_t self, hartmask_t targets, const struct hal_fence *fence)
 
 /* ------------------------------------------------------ world switch --- */
 
+/*
+ * The CSRs of a context, one list for loading and saving (so the two cannot
+ * drift apart): X(field of struct hal_csr_image, CSR). stimecmp and
+ * vstimecmp exist only with Sstc; FP is not switched (guests run with FS
+ * off, monitor/src/run.c).
+ */
+/* clang-format off */
+#define CONTEXT_CSRS(X) \
+	X(medeleg, medeleg) \
+	X(mideleg, mideleg) \
+	X(mie, mie) \
+	X(mcounteren, mcounteren) \
+	X(menvcfg, CSR_MENVCFG) \
+	X(stvec, stvec) \
+	X(sscratch, sscratch) \
+	X(sepc, sepc) \
+	X(scause, scause) \
+	X(stval, stval) \
+	X(satp, satp) \
+	X(scounteren, scounteren) \
+	X(senvcfg, CSR_SENVCFG) \
+	X(hstatus, hstatus) \
+	X(hedeleg, hedeleg) \
+	X(hideleg, hideleg) \
+	X(hvip, hvip) \
+	X(hcounteren, hcounteren) \
+	X(hgeie, hgeie) \
+	X(htval, htval) \
+	X(htinst, htinst) \
+	X(hgatp, hgatp) \
+	X(henvcfg, CSR_HENVCFG) \
+	X(htimedelta, htimedelta) \
+	X(vsstatus, vsstatus) \
+	X(vstvec, vstvec) \
+	X(vsscratch, vsscratch) \
+	X(vsepc, vsepc) \
+	X(vscause, vscause) \
+	X(vstval, vstval) \
+	X(vsatp, vsatp)
+#define SSTC_CSRS(X) X(stimecmp, CSR_STIMECMP) X(vstimecmp, CSR_VSTIMECMP)
+/* clang-format on */
+
+/* Every field of the image is in a list above, except the FP registers. */
+#define COUNT_ONE(field, csr) +1
+_Static_assert(sizeof(struct hal_csr_image) ==
+		       8 * (0 CONTEXT_CSRS(COUNT_ONE) SSTC_CSRS(COUNT_ONE)) +
+			       offsetof(struct hal_csr_image, f) +
+			       sizeof(((struct hal_csr_image *)0)->f) -
+			       offsetof(struct hal_csr_image, fp_valid),
+	       "CONTEXT_CSRS and SSTC_CSRS cover struct hal_csr_image");
+
+#define LOAD_ONE(field, csr)  csr_write(csr, im->field);
+#define SAVE_ONE(field, csr)  im->field = csr_read(csr);
+#define SAVE_NONE(field, csr) im->field = UINT64_MAX;
+
 void hal_csr_load(hart_t hart, const struct hal_csr_image *im)
 {
 	require_self(hart, "hal_csr_load for another hart");
-	csr_write(medeleg, im->medeleg);
-	csr_write(mideleg, im->mideleg);
-	csr_write(mie, im->mie);
-	csr_write(mcounteren, im->mcounteren);
-	csr_write(0x30a, im->menvcfg);
-	csr_write(stvec, im->stvec);
-	csr_write(sscratch, im->sscratch);
-	csr_write(sepc, im->sepc);
-	csr_write(scause, im->scause);
-	csr_write(stval, im->stval);
-	csr_write(satp, im->satp);
-	csr_write(scounteren, im->scounteren);
-	csr_write(0x10a, im->senvcfg);
+	CONTEXT_CSRS(LOAD_ONE)
 	if (fw_has_sstc) {
-		csr_write(0x14d, im->stimecmp);
-	}
-	csr_write(hstatus, im->hstatus);
-	csr_write(hedeleg, im->hedeleg);
-	csr_write(hideleg, im->hideleg);
-	csr_write(hvip, im->hvip);
-	csr_write(hcounteren, im->hcounteren);
-	csr_write(hgeie, im->hgeie);
-	csr_write(htval, im->htval);
-	csr_write(htinst, im->htinst);
-	csr_write(hgatp, im->hgatp);
-	csr_write(0x60a, im->henvcfg);
-	csr_write(htimedelta, im->htimedelta);
-	csr_write(vsstatus, im->vsstatus);
-	csr_write(vstvec, im->vstvec);
-	csr_write(vsscratch, im->vsscratch);
-	csr_write(vsepc, im->vsepc);
-	csr_write(vscause, im->vscause);
-	csr_write(vstval, im->vstval);
-	csr_write(vsatp, im->vsatp);
-	if (fw_has_sstc) {
-		csr_write(0x24d, im->vstimecmp);
+		SSTC_CSRS(LOAD_ONE)
 	}
 }
 
 void hal_csr_save(hart_t hart, struct hal_csr_image *im)
 {
 	require_self(hart, "hal_csr_save for another hart");
-	im->medeleg = csr_read(medeleg);
-	im->mideleg = csr_read(mideleg);
-	im->mie = csr_read(mie);
-	im->mcounteren = csr_read(mcounteren);
-	im->menvcfg = csr_read(0x30a);
-	im->stvec = csr_read(stvec);
-	im->sscratch = csr_read(sscratch);
-	im->sepc = csr_read(sepc);
-	im->scause = csr_read(scause);
-	im->stval = csr_read(stval);
-	im->satp = csr_read(satp);
-	im->scounteren = csr_read(scounteren);
-	im->senvcfg = csr_read(0x10a);
-	im->stimecmp = fw_has_sstc ? csr_read(0x14d) : UINT64_MAX;
-	im->hstatus = csr_read(hstatus);
-	im->hedeleg = csr_read(hedeleg);
-	im->hideleg = csr_read(hideleg);
-	im->hvip = csr_read(hvip);
-	im->hcounteren = csr_read(hcounteren);
-	im->hgeie = csr_read(hgeie);
-	im->htval = csr_read(htval);
-	im->htinst = csr_read(htinst);
-	im->hgatp = csr_read(hgatp);
-	im->henvcfg = csr_read(0x60a);
-	im->htimedelta = csr_read(htimedelta);
-	im->vsstatus = csr_read(vsstatus);
-	im->vstvec = csr_read(vstvec);
-	im->vsscratch = csr_read(vsscratch);
-	im->vsepc = csr_read(vsepc);
-	im->vscause = csr_read(vscause);
-	im->vstval = csr_read(vstval);
-	im->vsatp = csr_read(vsatp);
-	im->vstimecmp = fw_has_sstc ? csr_read(0x24d) : UINT64_MAX;
-	im->fp_valid = 0; /* guests run with FP off (fw_boot_main): nothing to swap */
+	CONTEXT_CSRS(SAVE_ONE)
+	if (fw_has_sstc) {
+		SSTC_CSRS(SAVE_ONE)
+	} else {
+		SSTC_CSRS(SAVE_NONE)
+	}
+	im->fp_valid = 0;
 }
 
 /* ------------------------------------------------- interrupts, time --- */

@@ -182,7 +182,7 @@ static void host_csrs(void)
 	csr_write(mideleg, HOST_MIDELEG);
 	csr_write(mie, UINT64_C(1) << IRQ_M_SOFT);
 	csr_write(mcounteren, 0x7); /* cycle, time, instret readable below M */
-	csr_write(0x30a, fw_has_sstc ? ENVCFG_STCE : 0);
+	csr_write(CSR_MENVCFG, fw_has_sstc ? ENVCFG_STCE : 0);
 	csr_write(hedeleg, 0);
 	csr_write(hideleg, 0);
 	csr_write(hcounteren, 0);
