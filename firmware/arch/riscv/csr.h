@@ -8,15 +8,12 @@
 
 #include <stdint.h>
 
-#define CSR_SEED      0x015
 #define CSR_SENVCFG   0x10a
 #define CSR_STIMECMP  0x14d
 #define CSR_MENVCFG   0x30a
 #define CSR_MSECCFG   0x747
 #define CSR_HENVCFG   0x60a
 #define CSR_VSTIMECMP 0x24d
-#define CSR_PMPCFG0   0x3a0
-#define CSR_PMPADDR0  0x3b0
 
 /* Two levels, so that CSR_* numbers expand before they are stringified. */
 #define csr_read(csr) csr_read_(csr)
@@ -49,15 +46,7 @@
 	} while (0)
 
 /* mstatus / mip / mie bits the firmware uses. */
-#define MSTATUS_SIE	 (UINT64_C(1) << 1)
-#define MSTATUS_MIE	 (UINT64_C(1) << 3)
-#define MSTATUS_SPIE	 (UINT64_C(1) << 5)
-#define MSTATUS_MPIE	 (UINT64_C(1) << 7)
-#define MSTATUS_SPP	 (UINT64_C(1) << 8)
-#define MSTATUS_MPP	 (UINT64_C(3) << 11)
 #define MSTATUS_MPP_S	 (UINT64_C(1) << 11)
-#define MSTATUS_FS	 (UINT64_C(3) << 13)
-#define MSTATUS_MPRV	 (UINT64_C(1) << 17)
 #define MSTATUS_MPV	 (UINT64_C(1) << 39)
 
 #define IRQ_S_SOFT	 1
@@ -65,9 +54,7 @@
 #define IRQ_S_TIMER	 5
 #define IRQ_M_TIMER	 7
 #define IRQ_S_EXT	 9
-#define IRQ_M_EXT	 11
 #define MIP_SSIP	 (UINT64_C(1) << IRQ_S_SOFT)
-#define MIP_MSIP	 (UINT64_C(1) << IRQ_M_SOFT)
 #define MIP_STIP	 (UINT64_C(1) << IRQ_S_TIMER)
 #define MIP_SEIP	 (UINT64_C(1) << IRQ_S_EXT)
 #define MIP_VSSIP	 (UINT64_C(1) << 2)
