@@ -12,3 +12,9 @@ endforeach()
 add_test(NAME check.firmware_image_layout
 	COMMAND ${CMAKE_SOURCE_DIR}/ci/check-firmware-image.sh ${COVEMON_FIRMWARE_IMAGE})
 set_tests_properties(check.firmware_image_layout PROPERTIES LABELS check)
+
+# ./covemon bench firmware end to end: fails when a payload does not report
+# its figures (the bench mode of the demo hypervisor among them).
+add_test(NAME qemu.bench_firmware_reports_its_figures
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/bench-firmware.sh ${COVEMON_FIRMWARE_IMAGE})
+set_tests_properties(qemu.bench_firmware_reports_its_figures PROPERTIES LABELS qemu TIMEOUT 300)

@@ -43,6 +43,9 @@ void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end);
 /** @size zeroed bytes aligned to @align (a power of two), or 0 when the pool is empty. */
 uint64_t vm_pool_alloc(struct vm_pool *pool, uint64_t size, uint64_t align);
 
+/* G-stage leaf permissions for vm_map: the PTE's R, W and X bits. */
+#define VM_PERM_RWX	     UINT64_C(0xE)
+
 #define VM_MAX_PAGES	     64u
 #define VM_MEASUREMENT_BYTES 48u /* SHA-384 */
 
@@ -65,6 +68,14 @@ struct vm_image {
 	unsigned int tables;		   /* G-stage table pages (the root counts 4) */
 	struct vm_page page[VM_MAX_PAGES]; /* the mapped pages, ascending GPAs */
 };
+
+/**
+ * Starts an empty guest in @vm: a fresh G-stage root from @pool (hgatp set),
+ * @vcpus vCPUs, nothing mapped. Pages then mapped with vm_map alone are not
+ * in @vm->page (vm_measure covers only those). Returns false when the pool
+ * runs out.
+ */
+bool vm_init(struct vm_image *vm, struct vm_pool *pool, unsigned int vcpus);
 
 /**
  * Builds the guest: copies the program @image (@len bytes, linked at

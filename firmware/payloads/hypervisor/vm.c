@@ -29,6 +29,8 @@
 #define ROOT_INDEX_MAX 0x7FFu
 #define INDEX_MAX      0x1FFu
 
+_Static_assert(VM_PERM_RWX == (PTE_R | PTE_W | PTE_X), "vm_map takes the PTE's R, W, X bits");
+
 void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end)
 {
 	pool->next = start;
@@ -95,11 +97,25 @@ static bool map_copy(struct vm_image *vm, uint64_t gpa, const uint8_t *src, size
 			return false;
 		}
 		memcpy((void *)(uintptr_t)page, src + off, n);
-		if (!vm_map(vm, gpa + off, page, PTE_R | PTE_W | PTE_X)) {
+		if (!vm_map(vm, gpa + off, page, VM_PERM_RWX)) {
 			return false;
 		}
-		vm->page[vm->mapped++] = (struct vm_page){ gpa + off, page, PTE_R | PTE_W | PTE_X };
+		vm->page[vm->mapped++] = (struct vm_page){ gpa + off, page, VM_PERM_RWX };
 	}
+	return true;
+}
+
+bool vm_init(struct vm_image *vm, struct vm_pool *pool, unsigned int vcpus)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->pool = pool;
+	vm->vcpus = vcpus;
+	vm->root = vm_pool_alloc(pool, ROOT_SIZE, ROOT_SIZE);
+	if (!vm->root) {
+		return false;
+	}
+	vm->tables = 4;
+	vm->hgatp = HGATP_SV39X4 | (vm->root >> 12);
 	return true;
 }
 
@@ -108,18 +124,9 @@ bool vm_build(struct vm_image *vm, struct vm_pool *pool, const uint8_t *image, s
 {
 	static uint8_t fdt[VM_PAGE_SIZE];
 
-	memset(vm, 0, sizeof(*vm));
-	vm->pool = pool;
-	vm->vcpus = vcpus;
-	if (len == 0 || len > GUEST_IMAGE_MAX) {
+	if (len == 0 || len > GUEST_IMAGE_MAX || !vm_init(vm, pool, vcpus)) {
 		return false;
 	}
-	vm->root = vm_pool_alloc(pool, ROOT_SIZE, ROOT_SIZE);
-	if (!vm->root) {
-		return false;
-	}
-	vm->tables = 4;
-	vm->hgatp = HGATP_SV39X4 | (vm->root >> 12);
 	size_t fdt_len = dtb_write_guest(fdt, sizeof(fdt), vcpus, GUEST_RAM_GPA, GUEST_MEM_SIZE);
 	if (fdt_len == 0 || !map_copy(vm, GUEST_RAM_GPA, image, len) ||
 	    !map_copy(vm, GUEST_FDT_GPA, fdt, fdt_len)) {
