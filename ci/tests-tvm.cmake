@@ -15,3 +15,12 @@ add_test(NAME qemu.tvm_demo_smepmp
 	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-tvm.sh ${COVEMON_FIRMWARE_IMAGE} ${COVEMON_TVM_PAYLOAD} 2
 		-cpu rv64,x-epmp=true)
 set_tests_properties(qemu.tvm_demo_smepmp PROPERTIES LABELS qemu TIMEOUT 60)
+
+# The demo on the debug build with UBSan checks that trap (preset
+# firmware-ubsan, built by ./covemon test like every preset): no check fires.
+set(COVEMON_FIRMWARE_UBSAN_DIR "${CMAKE_SOURCE_DIR}/build/firmware-ubsan/firmware"
+	CACHE PATH "The firmware-ubsan preset's firmware directory (image and payloads)")
+add_test(NAME qemu.tvm_demo_ubsan_smp2
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-tvm.sh ${COVEMON_FIRMWARE_UBSAN_DIR}/covemon.elf
+		${COVEMON_FIRMWARE_UBSAN_DIR}/payloads/hypervisor/hypervisor.elf 2)
+set_tests_properties(qemu.tvm_demo_ubsan_smp2 PROPERTIES LABELS qemu TIMEOUT 60)
