@@ -23,3 +23,14 @@ set_tests_properties(check.firmware_image_layout
 add_test(NAME qemu.bench_firmware_reports_its_figures
 	COMMAND ${CMAKE_SOURCE_DIR}/ci/bench-firmware.sh ${COVEMON_FIRMWARE_IMAGE})
 set_tests_properties(qemu.bench_firmware_reports_its_figures PROPERTIES LABELS qemu TIMEOUT 300)
+
+# ./covemon boot --gdb-port under gdb-multiarch: stops at fw_boot_main (M) and
+# at the payload's entry (S), then the demo runs to its end.
+add_test(NAME qemu.boot_under_gdb_stops_at_firmware_and_payload_entry
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-gdb.sh breakpoints)
+# The UBSan build (preset firmware-ubsan): a UBSan trap during boot, as a
+# failed check would take it, ends in the M-mode trap panic.
+add_test(NAME qemu.firmware_ubsan_trap_at_boot_ends_in_panic
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-gdb.sh ubsan-trap fw_boot_main)
+set_tests_properties(qemu.boot_under_gdb_stops_at_firmware_and_payload_entry
+	qemu.firmware_ubsan_trap_at_boot_ends_in_panic PROPERTIES LABELS qemu TIMEOUT 240)
