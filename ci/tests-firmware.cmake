@@ -32,5 +32,11 @@ add_test(NAME qemu.boot_under_gdb_stops_at_firmware_and_payload_entry
 # failed check would take it, ends in the M-mode trap panic.
 add_test(NAME qemu.firmware_ubsan_trap_at_boot_ends_in_panic
 	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-gdb.sh ubsan-trap fw_boot_main)
+# ... and one in the monitor core while the host runs (the trap enters through
+# fw_trap_entry, which must stop on an M-mode exception, not resume a frame it
+# just overwrote).
+add_test(NAME qemu.firmware_ubsan_trap_in_the_monitor_ends_in_panic
+	COMMAND ${CMAKE_SOURCE_DIR}/ci/qemu-gdb.sh ubsan-trap mon_trap)
 set_tests_properties(qemu.boot_under_gdb_stops_at_firmware_and_payload_entry
-	qemu.firmware_ubsan_trap_at_boot_ends_in_panic PROPERTIES LABELS qemu TIMEOUT 240)
+	qemu.firmware_ubsan_trap_at_boot_ends_in_panic
+	qemu.firmware_ubsan_trap_in_the_monitor_ends_in_panic PROPERTIES LABELS qemu TIMEOUT 240)

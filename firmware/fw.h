@@ -66,6 +66,9 @@ bool fw_canary_init(void);
 int fw_probe_seed(uint64_t *out);
 int fw_probe_mseccfg(uint64_t *out);
 int fw_probe_stimecmp(uint64_t *out);
+int fw_probe_load(const void *p);
+int fw_probe_store(void *p);
+int fw_probe_exec(const void *p);
 
 /** Puts the hart into host context and mrets into S-mode at @pc (boot.c). */
 _Noreturn void fw_enter_host(struct fw_hart *h, uint64_t pc, uint64_t a0, uint64_t a1);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Threat: an earlier boot stage (or a resume stub) leaves a locked PMP entry
- *         where the monitor's confidential-memory rule must go: locked TOR
- *         entry 5 ends the closed range after the first confidential page,
+ *         where the monitor's confidential-memory rule must go: a locked TOR
+ *         entry there ends the closed range after the first confidential page,
  *         so the rest of confidential memory falls through to the open
  *         catch-all. A monitor that ignores the write failure runs the host
  *         on that hart with a hole over every TVM page.
@@ -33,19 +33,24 @@ TEST(attack, a36_locked_pmp_entry_denies_hart_init)
 	uint8_t before[48];
 	state_hash(&e.f, before);
 
-	/* Hart 1 is stopped and reset; the earlier stage locks entry 5. */
+	/* The entry the monitor's confidential-memory rule goes in (hart 0 has it). */
+	unsigned int ce = (unsigned int)shim_pmp_check(&host0, e.f.conf.base, 8, SHIM_ACCESS_READ,
+						       SHIM_PRIV_S)
+				  .entry;
+	ASSERT_TRUE(ce >= 1 && ce + 1 < host0.count);
+	/* Hart 1 is stopped and reset; the earlier stage locks that entry. */
 	shim_hart_reset(h1, 1, w->cfg.pmp_entries, w->cfg.smepmp, w->cfg.vmid_bits, SHIM_DRAM_BASE);
 	h1->running = false;
 	uint64_t lock_end = (e.f.conf.base + 4096) >> 2;
-	ASSERT_TRUE(shim_pmp_write_addr(&h1->pmp, 5, lock_end));
-	ASSERT_TRUE(shim_pmp_write_cfg(&h1->pmp, 5, HAL_PMP_L | HAL_PMP_A_TOR));
+	ASSERT_TRUE(shim_pmp_write_addr(&h1->pmp, ce, lock_end));
+	ASSERT_TRUE(shim_pmp_write_cfg(&h1->pmp, ce, HAL_PMP_L | HAL_PMP_A_TOR));
 	attack_check(&e, 40);
 
 	EXPECT_EQ(mon_hart_init(e.f.mon, 1), MON_ERR_DENIED_LOCKED);
 	EXPECT_EQ((int64_t)MON_ERR_DENIED_LOCKED, SBI_ERR_DENIED_LOCKED);
 	/* Why refusing is the only safe answer: the lock survived the rewrite and
 	 * the hardware now lets S/U past the first confidential page. */
-	EXPECT_EQ(h1->pmp.addr[5], lock_end);
+	EXPECT_EQ(h1->pmp.addr[ce], lock_end);
 	EXPECT_TRUE(shim_pmp_any_byte_allowed(&h1->pmp, e.f.conf.base + 4096, e.f.conf.size - 4096,
 					      SHIM_ACCESS_READ, SHIM_PRIV_S, NULL));
 	/* The hart stays parked in M (the oracle only judges harts running S/U). */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * hal.h implemented over an emulated world (the firmware's counterpart is
- * firmware/arch/riscv/hal.c). The monitor's M-mode accesses are checked the
- * way hardware checks them: PMP with privilege M (locked entries and Smepmp
- * bind M too), then DRAM presence. Faults can be injected by the world's
+ * firmware/arch/riscv/hal.c). The monitor's accesses are checked the way
+ * hardware checks them: untrusted copies with S-mode's rights (the
+ * firmware's MPRV copy), its own mappings with M-mode's (locked entries and
+ * Smepmp bind M), then DRAM presence. Faults can be injected by the world's
  * fault plan.
  */
 #include <stdio.h>
@@ -45,6 +46,10 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 	if (layout->count > pmp->count) {
 		return MON_ERR_DENIED_LOCKED;
 	}
+	/* RLB first, so entries locked by an earlier write stay writable. */
+	if (pmp->smepmp && (layout->mseccfg & HAL_MSECCFG_RLB)) {
+		(void)shim_pmp_write_mseccfg(pmp, pmp->mseccfg | HAL_MSECCFG_RLB);
+	}
 	/* Address before configuration: a lock in cfg would freeze the address. */
 	for (unsigned int i = 0; i < pmp->count; i++) {
 		uint64_t addr = i < layout->count ? layout->entry[i].addr : 0;
@@ -80,23 +85,33 @@ unsigned int hal_pmp_count(hart_t hart)
 
 /* ------------------------------------------------------------ memory --- */
 
-/* True when M-mode on @h may access every byte of [pa, pa + len). */
-static bool m_access_ok(const struct shim_hart *h, const struct shim_mem *mem, uint64_t pa,
-			size_t len, enum shim_access access)
+/*
+ * True when @priv on @h may access every byte of [pa, pa + len): DRAM, and
+ * the PMP allows it as hardware would check a copy (naturally aligned pieces
+ * of at most 8 bytes, each judged by its own matching entry).
+ */
+static bool access_ok(const struct shim_hart *h, const struct shim_mem *mem, uint64_t pa,
+		      size_t len, enum shim_access access, enum shim_priv priv)
 {
 	const struct shim_pmp *pmp = &h->pmp;
-	bool m_bound = pmp->smepmp && (pmp->mseccfg & (HAL_MSECCFG_MML | HAL_MSECCFG_MMWP));
 
 	if (!shim_mem_is_dram(mem, pa, len)) {
 		return false;
 	}
-	for (unsigned int i = 0; i < pmp->count && !m_bound; i++) {
-		m_bound = pmp->cfg[i] & HAL_PMP_L;
+	if (priv == SHIM_PRIV_M) {
+		bool m_bound = pmp->smepmp && (pmp->mseccfg & (HAL_MSECCFG_MML | HAL_MSECCFG_MMWP));
+		for (unsigned int i = 0; i < pmp->count && !m_bound; i++) {
+			m_bound = pmp->cfg[i] & HAL_PMP_L;
+		}
+		if (!m_bound) {
+			return true; /* no rule binds M-mode: every DRAM access succeeds */
+		}
 	}
-	if (!m_bound) {
-		return true; /* no rule binds M-mode: every DRAM access succeeds */
+	/* One entry deciding the whole range answers for every piece of it. */
+	struct shim_pmp_verdict v = shim_pmp_check(pmp, pa, len, access, priv);
+	if (!v.partial) {
+		return v.allowed;
 	}
-	/* As hardware would copy: naturally aligned pieces of at most 8 bytes. */
 	uint64_t at = pa;
 	uint64_t end = pa + len;
 	while (at < end) {
@@ -104,7 +119,7 @@ static bool m_access_ok(const struct shim_hart *h, const struct shim_mem *mem, u
 		if (piece > end - at) {
 			piece = end - at;
 		}
-		if (!shim_pmp_allows(pmp, at, piece, access, SHIM_PRIV_M)) {
+		if (!shim_pmp_allows(pmp, at, piece, access, priv)) {
 			return false;
 		}
 		at += piece;
@@ -123,7 +138,7 @@ mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len)
 	if (len == 0) {
 		return MON_OK;
 	}
-	if (!m_access_ok(h, &w->mem, pa_addr(src), len, SHIM_ACCESS_READ)) {
+	if (!access_ok(h, &w->mem, pa_addr(src), len, SHIM_ACCESS_READ, SHIM_PRIV_S)) {
 		return MON_ERR_FAULT;
 	}
 	return shim_mem_read(&w->mem, pa_addr(src), dst, len) ? MON_OK : MON_ERR_FAULT;
@@ -140,19 +155,38 @@ mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src, size_t 
 	if (len == 0) {
 		return MON_OK;
 	}
-	if (!m_access_ok(h, &w->mem, pa_addr(dst), len, SHIM_ACCESS_WRITE)) {
+	if (!access_ok(h, &w->mem, pa_addr(dst), len, SHIM_ACCESS_WRITE, SHIM_PRIV_S)) {
 		return MON_ERR_FAULT;
 	}
 	return shim_mem_write(&w->mem, pa_addr(dst), src, len) ? MON_OK : MON_ERR_FAULT;
 }
 
+/*
+ * The monitor's own accesses on the hart whose trap it handles: with Smepmp
+ * MML (or a locked rule) the PMP binds M-mode, and a mapping it forbids is
+ * a monitor bug that hardware would turn into an access fault in M-mode.
+ */
+static void check_mon_access(struct shim_world *w, uint64_t pa, size_t len, enum shim_access access,
+			     const char *what)
+{
+	if (w->in_monitor < 0 || (unsigned int)w->in_monitor >= w->cfg.harts) {
+		return; /* boot: the monitor has not written any PMP yet */
+	}
+	if (!access_ok(&w->hart[w->in_monitor], &w->mem, pa, len, access, SHIM_PRIV_M)) {
+		hal_panic(what);
+	}
+}
+
 void *hal_mon_map(paddr_t pa, size_t len)
 {
-	uint8_t *p = shim_mem_ptr(&world()->mem, pa_addr(pa), len, true);
+	struct shim_world *w = world();
+	uint8_t *p = shim_mem_ptr(&w->mem, pa_addr(pa), len, true);
 
 	if (!p) {
 		hal_panic("hal_mon_map of a range that is not RAM");
 	}
+	check_mon_access(w, pa_addr(pa), len, SHIM_ACCESS_WRITE,
+			 "hal_mon_map of a range the PMP closes to M-mode");
 	/* The monitor takes the page: usable again if an oracle had poisoned it. */
 	shim_mem_unpoison(&world()->mem, pa_addr(pa), len);
 	return p;
@@ -160,11 +194,14 @@ void *hal_mon_map(paddr_t pa, size_t len)
 
 const void *hal_mon_map_ro(paddr_t pa, size_t len)
 {
-	const uint8_t *p = shim_mem_ptr(&world()->mem, pa_addr(pa), len, false);
+	struct shim_world *w = world();
+	const uint8_t *p = shim_mem_ptr(&w->mem, pa_addr(pa), len, false);
 
 	if (!p) {
 		hal_panic("hal_mon_map_ro of a range that is not RAM");
 	}
+	check_mon_access(w, pa_addr(pa), len, SHIM_ACCESS_READ,
+			 "hal_mon_map_ro of a range the PMP closes to M-mode");
 	shim_mem_unpoison(&world()->mem, pa_addr(pa), len);
 	return p;
 }

@@ -31,6 +31,9 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 	plat.dram_count = 1;
 	plat.image.base = world->mem.base;
 	plat.image.size = cfg->image_size;
+	/* As a firmware image: the first half code, then a quarter read-only data. */
+	plat.image_text_size = (cfg->image_size / 2) & ~(uint64_t)(SHIM_PAGE_SIZE - 1);
+	plat.image_rodata_size = (cfg->image_size / 4) & ~(uint64_t)(SHIM_PAGE_SIZE - 1);
 	plat.data.base = world->mem.base + cfg->image_size;
 	plat.data.size = cfg->data_size;
 	plat.confidential_size = cfg->confidential_size;
@@ -79,7 +82,9 @@ enum mon_action shim_mon_deliver(struct shim_world *world, struct mon *mon, unsi
 	frame.mtinst = h->csr.mtinst;
 	shim_hal_bind(world);
 	world->monitor_entries++;
+	world->in_monitor = (int)hart;
 	action = mon_trap(mon, hart, &frame);
+	world->in_monitor = -1;
 	/* As the firmware's trap exit: GPRs, then mepc and mstatus last, then mret. */
 	memcpy(h->x, frame.x, sizeof(h->x));
 	h->x[0] = 0;

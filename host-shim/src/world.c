@@ -81,6 +81,7 @@ struct shim_world *shim_world_create(const struct shim_world_config *cfg, const 
 		return NULL;
 	}
 	world->cfg = *cfg;
+	world->in_monitor = -1;
 	if (!shim_mem_init(&world->mem, SHIM_DRAM_BASE, cfg->dram_size)) {
 		free(world);
 		if (why) {

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The HAL over the shim: what the monitor core will see of the machine. */
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "covemon/hal.h"
 #include "shim/world.h"
@@ -82,13 +86,24 @@ TEST(hal_pmp, write_flushes_the_tlb)
 	shim_world_destroy(w);
 }
 
+/* @l plus a last entry giving S/U RWX everywhere, as the host's layout ends. */
+static struct hal_pmp_layout with_host_rest(struct hal_pmp_layout l)
+{
+	l.entry[l.count].addr = UINT64_MAX >> 10;
+	l.entry[l.count].cfg = HAL_PMP_A_NAPOT | HAL_PMP_R | HAL_PMP_W | HAL_PMP_X;
+	l.count++;
+	return l;
+}
+
 TEST(hal_mem, untrusted_read_copies_dram)
 {
 	struct shim_world *w = bound_world(1);
 	char buf[8] = { 0 };
+	struct hal_pmp_layout l = with_host_rest(napot_layout(SHIM_DRAM_BASE, 4096, 0));
 
-	ASSERT_TRUE(shim_mem_write(&w->mem, SHIM_DRAM_BASE + 64, "secret!", 8));
-	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE + 64), buf, 8), MON_OK);
+	ASSERT_EQ(hal_pmp_write(0, &l), MON_OK);
+	ASSERT_TRUE(shim_mem_write(&w->mem, SHIM_DRAM_BASE + 4096 + 64, "secret!", 8));
+	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE + 4096 + 64), buf, 8), MON_OK);
 	EXPECT_MEM_EQ(buf, "secret!", 8);
 	shim_world_destroy(w);
 }
@@ -105,17 +120,81 @@ TEST(hal_mem, untrusted_access_to_a_hole_or_past_dram_faults)
 	shim_world_destroy(w);
 }
 
-TEST(hal_mem, locked_pmp_entry_binds_the_monitor_too)
+TEST(hal_mem, untrusted_accesses_have_the_hosts_rights_not_m_modes)
 {
 	struct shim_world *w = bound_world(1);
 	char buf[8] = "xxxxxxx";
-	struct hal_pmp_layout l = napot_layout(SHIM_DRAM_BASE, 4096, HAL_PMP_R | HAL_PMP_L);
+	/* Page 0 closed to S/U (as monitor memory is), page 1 read-only for S/U. */
+	struct hal_pmp_layout l = napot_layout(SHIM_DRAM_BASE, 4096, 0);
+	l.entry[1] = napot_layout(SHIM_DRAM_BASE + 4096, 4096, HAL_PMP_R).entry[0];
+	l.count = 2;
+	l = with_host_rest(l);
 
 	ASSERT_EQ(hal_pmp_write(0, &l), MON_OK);
-	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE), buf, 8), MON_OK);
-	EXPECT_EQ(hal_untrusted_write(0, pa_init(SHIM_DRAM_BASE), buf, 8), MON_ERR_FAULT);
-	/* outside the locked entry M-mode is unrestricted */
-	EXPECT_EQ(hal_untrusted_write(0, pa_init(SHIM_DRAM_BASE + 4096), buf, 8), MON_OK);
+	/* Unlocked entries do not bind M, but untrusted copies run with S's rights. */
+	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE), buf, 8), MON_ERR_FAULT);
+	EXPECT_EQ(hal_untrusted_write(0, pa_init(SHIM_DRAM_BASE + 8), buf, 8), MON_ERR_FAULT);
+	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE + 4096), buf, 8), MON_OK);
+	EXPECT_EQ(hal_untrusted_write(0, pa_init(SHIM_DRAM_BASE + 4096), buf, 8), MON_ERR_FAULT);
+	/* A copy crossing from host memory into the closed page faults too. */
+	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE + 2 * 4096 - 4), buf, 8), MON_OK);
+	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE + 4096 - 4), buf, 8), MON_ERR_FAULT);
+	EXPECT_EQ(hal_untrusted_write(0, pa_init(SHIM_DRAM_BASE + 2 * 4096), buf, 8), MON_OK);
+	shim_world_destroy(w);
+}
+
+/*
+ * True when @fn, run in a child process, ends in hal_panic (abort) with
+ * @msg in what it prints.
+ */
+static bool panics(void (*fn)(void), const char *msg)
+{
+	int fds[2];
+	char out[512] = { 0 };
+	int status = 0;
+
+	if (pipe(fds) != 0) {
+		return false;
+	}
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(out) - 1 && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0) {
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strstr(out, msg) != NULL;
+}
+
+static void map_page0_writable(void)
+{
+	(void)hal_mon_map(pa_init(SHIM_DRAM_BASE), 8);
+}
+
+TEST(hal_mem, mon_map_in_a_trap_panics_where_the_pmp_closes_m_mode)
+{
+	struct shim_world *w = bound_world(1);
+	/* A locked rule binds M: page 0 read-only for M. */
+	struct hal_pmp_layout l =
+		with_host_rest(napot_layout(SHIM_DRAM_BASE, 4096, HAL_PMP_L | HAL_PMP_R));
+
+	ASSERT_EQ(hal_pmp_write(0, &l), MON_OK);
+	/* Outside a trap (boot) nothing is judged; inside one, the hart's PMP is. */
+	EXPECT_TRUE(hal_mon_map(pa_init(SHIM_DRAM_BASE), 8) != NULL);
+	w->in_monitor = 0;
+	EXPECT_TRUE(hal_mon_map_ro(pa_init(SHIM_DRAM_BASE), 8) != NULL);
+	EXPECT_TRUE(panics(map_page0_writable, "hal_mon_map of a range the PMP closes to M-mode"));
+	/* The unlocked RWX rule over the rest does not bind M without Smepmp. */
+	EXPECT_TRUE(hal_mon_map(pa_init(SHIM_DRAM_BASE + 4096), 8) != NULL);
+	w->in_monitor = -1;
 	shim_world_destroy(w);
 }
 
@@ -125,6 +204,9 @@ TEST(hal_mem, fault_plan_makes_the_planned_untrusted_access_fault)
 	char buf[8];
 	struct shim_fault_plan plan = { .fail = { [SHIM_FAULT_UNTRUSTED_READ] = 0x2 } };
 
+	struct hal_pmp_layout l = with_host_rest(napot_layout(SHIM_DRAM_BASE, 4096, HAL_PMP_R));
+
+	ASSERT_EQ(hal_pmp_write(0, &l), MON_OK);
 	shim_world_set_faults(w, &plan);
 	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE), buf, 8), MON_OK);
 	EXPECT_EQ(hal_untrusted_read(0, pa_init(SHIM_DRAM_BASE), buf, 8), MON_ERR_FAULT);

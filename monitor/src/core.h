@@ -198,11 +198,13 @@ MON_WUR mon_err_t memaccess_host_write(const struct mon *mon, hart_t hart, uint6
  */
 void pmp_host_layout(const struct mon *mon, struct hal_pmp_layout *out);
 
-/** The layout while a TVM runs: only the monitor image and data are closed. */
+/**
+ * The layout while a TVM runs: the monitor's memory and devices are closed,
+ * confidential memory is left to the TVM's G-stage. With Smepmp it also
+ * keeps M out of confidential memory, so the monitor runs under the host
+ * layout (run.c switches on every guest trap).
+ */
 void pmp_tvm_layout(const struct mon *mon, struct hal_pmp_layout *out);
-
-/** Number of PMP entries the layouts use (mon_boot checks the platform has them). */
-#define PMP_ENTRIES_USED 7u
 
 /* ---------------------------------------------------------- dispatch.c --- */
 

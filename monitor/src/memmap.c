@@ -31,6 +31,42 @@ static bool inside_dram(const struct mon_platform *plat, const struct mon_region
 	return false;
 }
 
+/* A device range one NAPOT PMP entry covers, outside DRAM. */
+static bool device_ok(const struct mon_platform *plat, const struct mon_region *r)
+{
+	uint64_t end;
+
+	if (r->size < 8 || (r->size & (r->size - 1)) != 0 || (r->base & (r->size - 1)) != 0 ||
+	    !mon_range_end(r->base, r->size, &end)) {
+		return false;
+	}
+	for (unsigned int i = 0; i < plat->dram_count; i++) {
+		if (overlaps(r, &plat->dram[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool devices_ok(const struct mon_platform *plat)
+{
+	if (plat->mmio_private_count > MON_MAX_DEVICES ||
+	    plat->mmio_shared_count > MON_MAX_DEVICES) {
+		return false;
+	}
+	for (unsigned int i = 0; i < plat->mmio_private_count; i++) {
+		if (!device_ok(plat, &plat->mmio_private[i])) {
+			return false;
+		}
+	}
+	for (unsigned int i = 0; i < plat->mmio_shared_count; i++) {
+		if (!device_ok(plat, &plat->mmio_shared[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Regions confidential memory must avoid. */
 static bool blocked(const struct mon_platform *plat, const struct mon_region *r)
 {
@@ -111,6 +147,14 @@ mon_err_t memmap_init(const struct mon_platform *plat, struct memmap *map)
 	if (!region_ok(&plat->image) || !region_ok(&plat->data) ||
 	    !inside_dram(plat, &plat->image) || !inside_dram(plat, &plat->data) ||
 	    overlaps(&plat->image, &plat->data)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	/* Code, then read-only data, inside the image on page boundaries (W^X). */
+	if (plat->image_text_size == 0 ||
+	    !mon_is_aligned(plat->image_text_size | plat->image_rodata_size, MON_PAGE_SIZE) ||
+	    plat->image_text_size > plat->image.size ||
+	    plat->image_rodata_size > plat->image.size - plat->image_text_size ||
+	    !devices_ok(plat)) {
 		return MON_ERR_INVALID_PARAM;
 	}
 	if (plat->confidential_size == 0 ||

@@ -15,8 +15,8 @@
 static bool platform_ok(hart_t boot_hart, const struct mon_platform *plat)
 {
 	return plat->harts >= 1 && plat->harts <= MON_MAX_HARTS && boot_hart < plat->harts &&
-	       plat->pmp_count >= PMP_ENTRIES_USED && plat->pmp_count <= HAL_PMP_MAX &&
-	       plat->vmid_bits <= 14 && plat->host_sbi_ext_count <= MON_MAX_PLAT_EXTS;
+	       plat->pmp_count <= HAL_PMP_MAX && plat->vmid_bits <= 14 &&
+	       plat->host_sbi_ext_count <= MON_MAX_PLAT_EXTS;
 }
 
 mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon **out)
@@ -38,6 +38,14 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 	if (plat->data.size < records_off || plat->data.size - records_off < records) {
 		return MON_ERR_INVALID_PARAM;
 	}
+	/*
+	 * Every free confidential page is zero (I6), and the pages start free:
+	 * DRAM does not come up zero, and a warm reset keeps what TVMs left.
+	 */
+	for (uint64_t off = 0; off < map.confidential.size; off += MON_PAGE_SIZE) {
+		mon_memset(hal_mon_map(pa_init(map.confidential.base + off), MON_PAGE_SIZE), 0,
+			   MON_PAGE_SIZE);
+	}
 	/* The monitor's state lives at the start of its data region (kept mapped). */
 	mon = hal_mon_map(pa_init(plat->data.base), sizeof(*mon));
 	mon_memset(mon, 0, sizeof(*mon));
@@ -51,6 +59,13 @@ mon_err_t mon_boot(hart_t boot_hart, const struct mon_platform *plat, struct mon
 		mon->local_attestation = true;
 	}
 	mon_memzero_explicit(mon->plat.attestation_root, sizeof(mon->plat.attestation_root));
+	/* The host layout has the most rules; every hart must hold all of them. */
+	struct hal_pmp_layout layout;
+	pmp_host_layout(mon, &layout);
+	if (layout.count > plat->pmp_count) {
+		mon->magic = 0;
+		return MON_ERR_INVALID_PARAM;
+	}
 	pages_init(mon, hal_mon_map(pa_init(plat->data.base + records_off), records),
 		   map.confidential.size / MON_PAGE_SIZE);
 	err = mon_hart_init(mon, boot_hart);

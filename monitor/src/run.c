@@ -141,7 +141,6 @@ static enum mon_action exit_to_host(struct mon *mon, hart_t hart, struct mon_tra
 {
 	struct mon_hart *h = &mon->hart[hart];
 	struct hal_csr_image cur;
-	struct hal_pmp_layout layout;
 
 	/* 1. Keep the guest's state. */
 	hal_csr_save(hart, &cur);
@@ -164,11 +163,10 @@ static enum mon_action exit_to_host(struct mon *mon, hart_t hart, struct mon_tra
 		nacl_put(mon, hart, nacl_csr_offset(NACL_CSR_VSTIMECMP), cur.vstimecmp);
 	}
 
-	/* 3. The host's world back: CSRs with the exit cause in scause, PMP, GPRs. */
+	/* 3. The host's world back: CSRs with the exit cause in scause, GPRs (the
+	 * host's PMP layout is in force since the trap: run_guest_trap). */
 	h->host_csr.scause = e->cause;
 	hal_csr_load(hart, &h->host_csr);
-	pmp_host_layout(mon, &layout);
-	switch_pmp(hart, &layout);
 	mon_memcpy(frame->x, h->host_x, sizeof(frame->x));
 	frame->x[10] = SBI_SUCCESS;
 	frame->x[11] = dead ? 1 : 0;
@@ -410,7 +408,7 @@ static enum mon_action virtual_insn(struct mon *mon, hart_t hart, struct mon_tra
 	return inject(frame, v, CAUSE_ILLEGAL_INSN, insn);
 }
 
-enum mon_action run_guest_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
+static enum mon_action guest_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
 {
 	struct tvm *tvm;
 	struct vcpu *v = running_vcpu(mon, hart, &tvm);
@@ -449,6 +447,27 @@ enum mon_action run_guest_trap(struct mon *mon, hart_t hart, struct mon_trap_fra
 		/* Not delegated to the guest but not the monitor's either: give it to the guest. */
 		return inject(frame, v, frame->mcause, frame->mtval);
 	}
+}
+
+/*
+ * The monitor handles a guest's trap under the host's PMP layout and puts
+ * the TVM's back only when the guest resumes. One rule for every path: with
+ * Smepmp the TVM's layout keeps M out of confidential memory (pmp.c), and
+ * untrusted accesses (hal_untrusted_*, with the host's rights) must never
+ * see a TVM's view of memory.
+ */
+enum mon_action run_guest_trap(struct mon *mon, hart_t hart, struct mon_trap_frame *frame)
+{
+	struct hal_pmp_layout layout;
+
+	pmp_host_layout(mon, &layout);
+	switch_pmp(hart, &layout);
+	enum mon_action action = guest_trap(mon, hart, frame);
+	if (action == MON_ACTION_RESUME) {
+		pmp_tvm_layout(mon, &layout);
+		switch_pmp(hart, &layout);
+	}
+	return action;
 }
 
 enum mon_action run_exit_notify(struct mon *mon, hart_t hart, struct mon_trap_frame *frame,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "fixture.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void fixture_init(struct fixture *f, unsigned int harts)
@@ -20,6 +21,9 @@ void fixture_init_with(struct fixture *f, unsigned int harts, const struct shim_
 	shim_world_config_default(&wc);
 	wc.harts = harts;
 	wc.dram_size = UINT64_C(64) << 20;
+	/* The @smepmp test variants (CMake) run every test on harts with Smepmp. */
+	const char *smepmp = getenv("COVEMON_TEST_SMEPMP");
+	wc.smepmp = smepmp && strcmp(smepmp, "1") == 0;
 	f->w = shim_world_create(&wc, &why);
 	ASSERT_TRUE(f->w != NULL);
 	f->mon = shim_mon_boot(f->w, mc, &f->plat, &why);

@@ -34,6 +34,8 @@ static struct mon_platform platform(void)
 	p.dram_count = 1;
 	p.image.base = SHIM_DRAM_BASE;
 	p.image.size = 256 * KIB;
+	p.image_text_size = 128 * KIB;
+	p.image_rodata_size = 64 * KIB;
 	p.data.base = SHIM_DRAM_BASE + 256 * KIB;
 	p.data.size = 256 * KIB;
 	p.confidential_size = 8 * MIB;
@@ -162,8 +164,11 @@ TEST(mon_boot, rejects_too_few_pmp_entries)
 {
 	struct mon_platform p = platform();
 
-	p.pmp_count = 6;
+	/* Image, data, confidential memory and the rest: four entries (all NAPOT here). */
+	p.pmp_count = 3;
 	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p.pmp_count = 4;
+	EXPECT_EQ(boot_with(p), MON_OK);
 }
 
 TEST(mon_boot, rejects_a_boot_hart_out_of_range)
@@ -236,6 +241,177 @@ TEST(pmp_policy, host_cannot_reach_monitor_or_confidential_memory_on_any_hart)
 		EXPECT_FALSE(su_reaches(&f.w->hart[h], f.conf));
 	}
 	fixture_fini(&f);
+}
+
+/* The platform() with QEMU virt's devices: the ACLINT private, UART and finisher shared. */
+static struct mon_platform platform_with_devices(bool smepmp)
+{
+	struct mon_platform p = platform();
+
+	p.mmio_private[0] = (struct mon_region){ 0x2000000, 0x10000 };
+	p.mmio_private_count = 1;
+	p.mmio_shared[0] = (struct mon_region){ 0x10000000, 0x100 };
+	p.mmio_shared[1] = (struct mon_region){ 0x100000, 0x1000 };
+	p.mmio_shared_count = 2;
+	p.features = smepmp ? MON_FEAT_SMEPMP : 0;
+	return p;
+}
+
+static struct shim_world *world_smepmp(bool smepmp)
+{
+	struct shim_world_config wc;
+
+	shim_world_config_default(&wc);
+	wc.dram_size = 64 * MIB;
+	wc.smepmp = smepmp;
+	struct shim_world *w = shim_world_create(&wc, NULL);
+	ASSERT_TRUE(w != NULL);
+	shim_hal_bind(w);
+	return w;
+}
+
+static bool m_may(const struct shim_pmp *pmp, uint64_t pa, enum shim_access a)
+{
+	return shim_pmp_allows(pmp, pa, 8, a, SHIM_PRIV_M);
+}
+
+static bool s_may(const struct shim_pmp *pmp, uint64_t pa, enum shim_access a)
+{
+	return shim_pmp_allows(pmp, pa, 8, a, SHIM_PRIV_S);
+}
+
+TEST(pmp_policy, smepmp_binds_m_mode_to_w_xor_x_and_keeps_it_out_of_host_memory)
+{
+	struct shim_world *w = world_smepmp(true);
+	struct mon_platform p = platform_with_devices(true);
+	struct mon *mon = NULL;
+	const enum shim_access R = SHIM_ACCESS_READ, W = SHIM_ACCESS_WRITE, X = SHIM_ACCESS_EXEC;
+
+	ASSERT_EQ(mon_boot(0, &p, &mon), MON_OK);
+	const struct shim_pmp *pmp = &w->hart[0].pmp;
+	struct mon_region conf = mon_introspect_confidential(mon);
+	uint64_t text = p.image.base;
+	uint64_t rodata = text + p.image_text_size;
+	uint64_t rest = rodata + p.image_rodata_size;
+	uint64_t host = p.data.base + p.data.size;
+
+	EXPECT_EQ(pmp->mseccfg, HAL_MSECCFG_MML | HAL_MSECCFG_RLB);
+	/* Code: read and execute, never written. */
+	EXPECT_TRUE(m_may(pmp, text, X) && m_may(pmp, rodata - 8, X) && m_may(pmp, text, R));
+	EXPECT_FALSE(m_may(pmp, text, W) || m_may(pmp, rodata - 8, W));
+	/* Read-only data: read only. */
+	EXPECT_TRUE(m_may(pmp, rodata, R));
+	EXPECT_FALSE(m_may(pmp, rodata, W) || m_may(pmp, rodata, X) || m_may(pmp, rest - 8, W));
+	/* The runtime's data, the monitor's data, confidential memory: RW, never executed. */
+	uint64_t rw[] = { rest, p.data.base, p.data.base + p.data.size - 8, conf.base,
+			  conf.base + conf.size - 8 };
+	for (size_t i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+		EXPECT_TRUE(m_may(pmp, rw[i], R) && m_may(pmp, rw[i], W));
+		EXPECT_FALSE(m_may(pmp, rw[i], X));
+	}
+	/* Host memory: nothing with M's own rights (hal_untrusted_* use the host's). */
+	EXPECT_FALSE(m_may(pmp, host, R) || m_may(pmp, host, W) || m_may(pmp, host, X));
+	EXPECT_FALSE(m_may(pmp, conf.base - 8, R));
+	/* Devices: M reaches all three; S/U only the shared console. */
+	EXPECT_TRUE(m_may(pmp, 0x2004000, W) && m_may(pmp, 0x100000, W) &&
+		    m_may(pmp, 0x10000000, W));
+	EXPECT_FALSE(m_may(pmp, 0x2004000, X) || m_may(pmp, 0x10000000, X));
+	EXPECT_FALSE(s_may(pmp, 0x2004000, W) || s_may(pmp, 0x2000000, R));
+	EXPECT_TRUE(s_may(pmp, 0x10000000, W) && s_may(pmp, 0x10000000, R) &&
+		    s_may(pmp, 0x100000, W));
+	/* S/U: the host's memory RWX, the monitor's and confidential memory nothing. */
+	EXPECT_TRUE(s_may(pmp, host, W) && s_may(pmp, host, X));
+	EXPECT_FALSE(su_reaches(&w->hart[0], p.image) || su_reaches(&w->hart[0], p.data) ||
+		     su_reaches(&w->hart[0], conf));
+	shim_world_destroy(w);
+}
+
+TEST(pmp_policy, without_smepmp_the_runtimes_devices_are_closed_to_s_and_u)
+{
+	struct shim_world *w = world_smepmp(false);
+	struct mon_platform p = platform_with_devices(false);
+	struct mon *mon = NULL;
+
+	ASSERT_EQ(mon_boot(0, &p, &mon), MON_OK);
+	const struct shim_pmp *pmp = &w->hart[0].pmp;
+	EXPECT_EQ(pmp->mseccfg, 0u);
+	EXPECT_FALSE(s_may(pmp, 0x2004000, SHIM_ACCESS_WRITE) ||
+		     s_may(pmp, 0x200bff8, SHIM_ACCESS_READ));
+	EXPECT_TRUE(s_may(pmp, 0x10000000, SHIM_ACCESS_WRITE) &&
+		    s_may(pmp, 0x100000, SHIM_ACCESS_WRITE));
+	/* M is not bound: no rule is locked. */
+	EXPECT_TRUE(m_may(pmp, p.data.base + p.data.size, SHIM_ACCESS_WRITE));
+	shim_world_destroy(w);
+}
+
+TEST(mon_boot, scrubs_confidential_memory_left_by_a_warm_reset)
+{
+	struct shim_world *w = world(1);
+	struct mon_platform p = platform();
+	struct mon *mon = NULL;
+
+	/* What a TVM left before a reset that kept DRAM (QEMU keeps it). */
+	uint8_t junk[4096];
+	memset(junk, 0xa5, sizeof(junk));
+	for (uint64_t off = 0; off < 16 * MIB; off += sizeof(junk)) {
+		ASSERT_TRUE(shim_mem_write(&w->mem, SHIM_DRAM_BASE + 48 * MIB + off, junk,
+					   sizeof(junk)));
+	}
+	ASSERT_EQ(mon_boot(0, &p, &mon), MON_OK);
+	struct mon_region conf = mon_introspect_confidential(mon);
+	ASSERT_TRUE(conf.base >= SHIM_DRAM_BASE + 48 * MIB);
+	for (uint64_t off = 0; off < conf.size; off += sizeof(junk)) {
+		uint8_t page[4096];
+		ASSERT_TRUE(shim_mem_read(&w->mem, conf.base + off, page, sizeof(page)));
+		for (size_t i = 0; i < sizeof(page); i++) {
+			ASSERT_EQ(page[i], 0);
+		}
+	}
+	shim_world_destroy(w);
+}
+
+TEST(mon_boot, rejects_an_image_split_that_is_not_code_then_read_only_data_in_pages)
+{
+	struct mon_platform p = platform();
+
+	p.image_text_size = 0;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform();
+	p.image_text_size = 128 * KIB + 8;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform();
+	p.image_rodata_size = 4 * KIB + 8;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform();
+	p.image_text_size = p.image.size + 4 * KIB;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform();
+	p.image_rodata_size = p.image.size - p.image_text_size + 4 * KIB;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform();
+	p.image_rodata_size = p.image.size - p.image_text_size; /* no data: fine */
+	EXPECT_EQ(boot_with(p), MON_OK);
+}
+
+TEST(mon_boot, rejects_devices_that_are_not_one_napot_range_outside_dram)
+{
+	struct mon_platform p = platform_with_devices(false);
+
+	EXPECT_EQ(boot_with(p), MON_OK);
+	p.mmio_private[0].size = 0x3000; /* not a power of two */
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.mmio_shared[0].base = 0x10000080; /* not aligned to its size */
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.mmio_shared[0] = (struct mon_region){ SHIM_DRAM_BASE + 32 * MIB, 4096 }; /* DRAM */
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.mmio_private[0].size = 4;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.mmio_private_count = MON_MAX_DEVICES + 1;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
 }
 
 TEST(pmp_policy, host_keeps_read_write_execute_on_host_memory)

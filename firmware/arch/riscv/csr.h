@@ -47,6 +47,7 @@
 
 /* mstatus / mip / mie bits the firmware uses. */
 #define MSTATUS_MPP_S	 (UINT64_C(1) << 11)
+#define MSTATUS_MPP_M	 (UINT64_C(3) << 11)
 #define MSTATUS_MPV	 (UINT64_C(1) << 39)
 
 #define IRQ_S_SOFT	 1

@@ -69,22 +69,51 @@ static void require_self(hart_t hart, const char *what)
 	}
 }
 
+#define PMPADDR_MASK ((UINT64_C(1) << 54) - 1)
+
+static uint8_t cfg_byte(const uint64_t cfg[2], unsigned int i)
+{
+	return (uint8_t)(cfg[i / 8] >> (8 * (i % 8)));
+}
+
 mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 {
 	uint64_t cfg[2] = { 0, 0 };
+	uint64_t addr[PLAT_PMP_ENTRIES];
+	uint64_t old[2] = { pmpcfg_read(0), pmpcfg_read(1) };
+	uint64_t keep[2] = { 0, 0 };
 
 	require_self(hart, "hal_pmp_write for another hart");
 	if (layout->count > PLAT_PMP_ENTRIES) {
 		return MON_ERR_DENIED_LOCKED;
 	}
-	for (unsigned int i = 0; i < layout->count; i++) {
-		cfg[i / 8] |= (uint64_t)layout->entry[i].cfg << (8 * (i % 8));
-	}
-	/* Everything OFF first, so no half-written layout is ever in force. */
-	pmpcfg_write(0, 0);
-	pmpcfg_write(1, 0);
 	for (unsigned int i = 0; i < PLAT_PMP_ENTRIES; i++) {
-		pmpaddr_write(i, i < layout->count ? layout->entry[i].addr : 0);
+		addr[i] = i < layout->count ? layout->entry[i].addr & PMPADDR_MASK : 0;
+		if (i < layout->count) {
+			cfg[i / 8] |= (uint64_t)layout->entry[i].cfg << (8 * (i % 8));
+		}
+	}
+	/*
+	 * Entries that keep their whole value (cfg, address, and a TOR entry's
+	 * base) stay on throughout; every other entry is OFF while its address
+	 * changes, so no half-written rule is ever in force and, under Smepmp
+	 * MML, M-mode never loses the rule it executes under.
+	 */
+	for (unsigned int i = 0; i < PLAT_PMP_ENTRIES; i++) {
+		uint8_t c = cfg_byte(cfg, i);
+		bool same = c == cfg_byte(old, i) && pmpaddr_read(i) == addr[i] &&
+			    ((c & HAL_PMP_A_MASK) != HAL_PMP_A_TOR || i == 0 ||
+			     pmpaddr_read(i - 1) == addr[i - 1]);
+		keep[i / 8] |= same ? (uint64_t)c << (8 * (i % 8)) : 0;
+	}
+	/* RLB before the entries: the monitor's own locked rules stay writable. */
+	if (layout->mseccfg & HAL_MSECCFG_RLB) {
+		csr_set(CSR_MSECCFG, HAL_MSECCFG_RLB);
+	}
+	pmpcfg_write(0, keep[0]);
+	pmpcfg_write(1, keep[1]);
+	for (unsigned int i = 0; i < PLAT_PMP_ENTRIES; i++) {
+		pmpaddr_write(i, addr[i]);
 	}
 	pmpcfg_write(0, cfg[0]);
 	pmpcfg_write(1, cfg[1]);
@@ -95,11 +124,14 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 	if (pmpcfg_read(0) != cfg[0] || pmpcfg_read(1) != cfg[1]) {
 		err = MON_ERR_DENIED_LOCKED;
 	}
-	for (unsigned int i = 0; i < layout->count && err == MON_OK; i++) {
+	for (unsigned int i = 0; i < PLAT_PMP_ENTRIES && err == MON_OK; i++) {
 		/* Granularity is 4 bytes on QEMU virt: every address reads back as written. */
-		if (pmpaddr_read(i) != (layout->entry[i].addr & ((UINT64_C(1) << 54) - 1))) {
+		if (pmpaddr_read(i) != addr[i]) {
 			err = MON_ERR_DENIED_LOCKED;
 		}
+	}
+	if (layout->mseccfg && (csr_read(CSR_MSECCFG) & layout->mseccfg) != layout->mseccfg) {
+		err = MON_ERR_DENIED_LOCKED;
 	}
 	fw_sfence_vma();
 	fw_hfence_gvma_all();
@@ -112,14 +144,14 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len)
 {
 	(void)hart;
-	return fw_copy_checked(dst, (const void *)(uintptr_t)pa_addr(src), len) ? MON_ERR_FAULT
-										: MON_OK;
+	return fw_copy_from_host(dst, (const void *)(uintptr_t)pa_addr(src), len) ? MON_ERR_FAULT
+										  : MON_OK;
 }
 
 mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src, size_t len)
 {
 	(void)hart;
-	return fw_copy_checked((void *)(uintptr_t)pa_addr(dst), src, len) ? MON_ERR_FAULT : MON_OK;
+	return fw_copy_to_host((void *)(uintptr_t)pa_addr(dst), src, len) ? MON_ERR_FAULT : MON_OK;
 }
 
 void *hal_mon_map(paddr_t pa, size_t len)

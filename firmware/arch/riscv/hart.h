@@ -81,7 +81,12 @@ uint64_t fw_hartid(void);
 /** Restores @h's frame and mrets (trap.S); never returns. */
 _Noreturn void fw_resume(struct fw_hart *h);
 
-/** Copies @len bytes, recovering from access faults: 0, or -1 when one faulted (copy.S). */
-int fw_copy_checked(void *dst, const void *src, size_t len);
+/*
+ * Copy @len bytes between monitor memory and untrusted memory, the
+ * untrusted side with the host's rights (S-mode under the current PMP),
+ * recovering from access faults: 0, or -1 when one faulted (copy.S).
+ */
+int fw_copy_from_host(void *dst, const void *host_src, size_t len);
+int fw_copy_to_host(void *host_dst, const void *src, size_t len);
 
 #endif

@@ -47,7 +47,8 @@ bool fw_has_smepmp;
 extern const uint64_t fw_sbi_exts[];
 extern const unsigned int fw_sbi_ext_count;
 extern volatile uint32_t fw_boot_done;
-extern char fw_stacks[], _fw_start[], _fw_end[], _mondata_start[], _mondata_end[];
+extern char fw_stacks[], _fw_start[], _fw_rx_end[], _fw_ro_end[], _fw_end[], _mondata_start[],
+	_mondata_end[];
 extern char fw_trap_entry[];
 
 static uint8_t fdt_copy[FW_FDT_MAX] __attribute__((aligned(8)));
@@ -291,7 +292,11 @@ static void read_fdt(uint64_t fdt_pa, struct fdt *fdt, struct mon_platform *plat
 	}
 }
 
-/* The next stage's FDT: /memory starts at the next stage and ends below it. */
+/*
+ * The next stage's FDT: /memory starts at the next stage and ends below it.
+ * The slot is host memory: written with the host's rights (under Smepmp,
+ * M-mode has no others there).
+ */
 static uint64_t place_fdt(struct fdt *fdt, uint64_t conf_base)
 {
 	uint64_t slot = conf_base - PLAT_FDT_SLOT;
@@ -304,8 +309,35 @@ static uint64_t place_fdt(struct fdt *fdt, uint64_t conf_base)
 	}
 	put_be64(reg, PLAT_NEXT_STAGE);
 	put_be64(reg + 8, slot - PLAT_NEXT_STAGE);
-	mon_memcpy((void *)(uintptr_t)slot, fdt_copy, mon_load_be32(fdt_copy + 4));
+	if (hal_untrusted_write(0, pa_init(slot), fdt_copy, mon_load_be32(fdt_copy + 4)) !=
+	    MON_OK) {
+		hal_panic("the next stage's FDT slot is not host memory");
+	}
 	return slot;
+}
+
+/*
+ * What the PMP does to M-mode, checked by probing rather than assumed: with
+ * Smepmp the monitor must not write its code, execute its data or touch
+ * host memory with its own rights. Any other outcome stops the boot.
+ */
+static uint32_t exec_probe_insn = 0x00008067; /* ret, in writable data */
+
+static bool pmp_binds_m_mode(void)
+{
+	if (!fw_has_smepmp || !(csr_read(CSR_MSECCFG) & HAL_MSECCFG_MML)) {
+		return false;
+	}
+	if (fw_probe_store((void *)(uintptr_t)fw_trap_entry) == 0) {
+		hal_panic("Smepmp: M-mode can write its own code");
+	}
+	if (fw_probe_exec(&exec_probe_insn) == 0) {
+		hal_panic("Smepmp: M-mode can execute its data");
+	}
+	if (fw_probe_load((const void *)(uintptr_t)PLAT_NEXT_STAGE) == 0) {
+		hal_panic("Smepmp: M-mode can read host memory with its own rights");
+	}
+	return true;
 }
 
 /* -------------------------------------------------------------- boot --- */
@@ -366,6 +398,19 @@ void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
 	plat.dram_count = 1;
 	plat.image.base = (uint64_t)(uintptr_t)_fw_start;
 	plat.image.size = (uint64_t)(_fw_end - _fw_start);
+	plat.image_text_size = (uint64_t)(_fw_rx_end - _fw_start);
+	plat.image_rodata_size = (uint64_t)(_fw_ro_end - _fw_rx_end);
+	/*
+	 * The ACLINT (timers, machine IPIs) is the runtime's alone. The console
+	 * and the finisher are shared: S-mode software on QEMU virt drives them
+	 * directly (U-Boot powers off through the finisher), and a reset through
+	 * it leaks nothing, since mon_boot scrubs confidential memory.
+	 */
+	plat.mmio_private[0] = (struct mon_region){ PLAT_ACLINT_BASE, PLAT_ACLINT_SIZE };
+	plat.mmio_private_count = 1;
+	plat.mmio_shared[0] = (struct mon_region){ PLAT_UART_BASE, PLAT_UART_SIZE };
+	plat.mmio_shared[1] = (struct mon_region){ PLAT_FINISHER_BASE, PLAT_FINISHER_SIZE };
+	plat.mmio_shared_count = 2;
 	plat.data.base = (uint64_t)(uintptr_t)_mondata_start;
 	plat.data.size = (uint64_t)(_mondata_end - _mondata_start);
 	plat.confidential_size = CONFIDENTIAL_SIZE;
@@ -396,7 +441,18 @@ void fw_boot_main(uint64_t hartid, uint64_t fdt_pa)
 	say(" + ", conf.size, "\n");
 	say("covemon: harts ", fw_hart_mask, fw_has_sstc ? ", Sstc" : "");
 	uart_puts(fw_has_smepmp ? ", Smepmp present\n" : ", no Smepmp\n");
-	if (*(volatile uint32_t *)(uintptr_t)PLAT_NEXT_STAGE == 0) {
+	if (pmp_binds_m_mode()) {
+		uart_puts(
+			"covemon: hardening: Smepmp active (mseccfg.MML, RLB): M-mode W^X checked "
+			"(code RX, read-only data R, data RW), host memory only with the host's "
+			"rights, the ACLINT closed to S/U\n");
+	} else {
+		uart_puts("covemon: hardening: no Smepmp: the PMP binds S/U only (monitor memory, "
+			  "ACLINT closed to them); M-mode W^X is not enforced\n");
+	}
+	uint32_t next = 0;
+	if (hal_untrusted_read(0, pa_init(PLAT_NEXT_STAGE), &next, sizeof(next)) != MON_OK ||
+	    next == 0) {
 		/* Nothing loaded there (no -kernel): a boot check, not a hang. */
 		uart_puts("covemon: no next stage at 0x80200000; shutting down\n");
 		plat_exit(0);
@@ -444,6 +500,14 @@ void fw_trap(struct fw_hart *h)
 	struct mon_trap_frame *f = &h->frame;
 	bool from_guest = (f->mstatus & MSTATUS_MPV) != 0;
 
+	/*
+	 * An exception in M-mode itself (a UBSan trap, a PMP fault under Smepmp,
+	 * a monitor bug) has just overwritten the frame of the context it
+	 * interrupted: nothing to resume, so stop rather than run the monitor on it.
+	 */
+	if (!(f->mcause & MCAUSE_INTERRUPT) && (f->mstatus & MSTATUS_MPP_M) == MSTATUS_MPP_M) {
+		fw_m_trap_panic(f->mcause, f->mepc, f->mtval);
+	}
 	if (f->mcause & MCAUSE_INTERRUPT) {
 		uint64_t irq = f->mcause & ~MCAUSE_INTERRUPT;
 		if (irq == IRQ_M_SOFT) {

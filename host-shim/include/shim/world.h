@@ -59,6 +59,7 @@ struct shim_world {
 	unsigned int fault_count[SHIM_FAULT_KINDS]; /* operations seen per kind */
 	uint64_t entropy_state;
 	uint64_t monitor_entries;	 /* traps delivered to the monitor (shim_mon_deliver) */
+	int in_monitor;			 /* the hart whose trap mon_trap handles, else -1 */
 	char console[SHIM_CONSOLE_SIZE]; /* monitor console output (truncated) */
 	size_t console_len;
 	/* Saved by shim_world_snapshot, restored by shim_world_reset. */

@@ -53,8 +53,9 @@ struct hal_pmp_entry {
 
 /**
  * A complete PMP image of one hart. Entries [0, count) are written as given;
- * every other implemented entry is written OFF with address 0. mseccfg is
- * written after the entries (its MML and MMWP bits are sticky in hardware).
+ * every other implemented entry is written OFF with address 0. mseccfg's
+ * RLB bit is written before the entries (so locked entries stay writable)
+ * and the whole value after them (MML and MMWP are sticky in hardware).
  */
 struct hal_pmp_layout {
 	unsigned int count;
@@ -64,7 +65,10 @@ struct hal_pmp_layout {
 
 /**
  * Writes the whole PMP of @hart (never a read-modify-write of single bits),
- * reads every entry back, and flushes the address-translation caches that
+ * such that no entry is ever in force with half its new value and an entry
+ * that keeps its value never goes off (with Smepmp MML, M-mode executes only
+ * under its code rule), reads every entry back, and flushes the
+ * address-translation caches that
  * may hold PMP results (sfence.vma + hfence.gvma + hfence.vvma, as the
  * privileged spec requires after a PMP change).
  *
@@ -83,9 +87,13 @@ unsigned int hal_pmp_count(hart_t hart);
 /**
  * Copies @len bytes of untrusted memory (host or guest physical memory that
  * the core has already validated as such) at @src into monitor memory.
+ * The untrusted side is accessed with the rights of S-mode under the hart's
+ * current PMP (on hardware: mstatus.MPRV with MPP = S and bare translation),
+ * so an address the PMP closes to the host faults even if a check in the
+ * core missed it. The core calls it only under the host's layout.
  * Returns MON_OK, or MON_ERR_FAULT when the access faulted (no memory there,
- * a bus error, a device hole); @dst may then hold part of the data and must
- * not be used.
+ * a bus error, a device hole, the PMP); @dst may then hold part of the data
+ * and must not be used.
  */
 MON_WUR mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len);
 
@@ -95,7 +103,9 @@ MON_WUR mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src,
 /**
  * Returns a writable pointer to monitor-owned physical memory
  * [@pa, @pa + @len): the monitor's data region or confidential memory.
- * Mapping a range that is not RAM is a monitor bug and panics.
+ * Mapping a range that is not RAM is a monitor bug and panics; so is, in
+ * the host shim, mapping a range the hart's PMP closes to M-mode (the shim
+ * checks what Smepmp enforces on hardware).
  *
  * A pointer obtained during mon_boot may be kept for the life of the
  * monitor. Any other pointer must not be kept past the return of the entry

@@ -11,6 +11,7 @@
 #include "covemon/types.h"
 
 #define MON_MAX_REGIONS 8
+#define MON_MAX_DEVICES 4 /* mon_platform.mmio_private, mmio_shared */
 
 /** A physical address range [base, base + size). */
 struct mon_region {
@@ -32,8 +33,26 @@ struct mon_region {
 struct mon_platform {
 	struct mon_region dram[MON_MAX_REGIONS];
 	unsigned int dram_count;
-	struct mon_region image; /* monitor code and read-only data */
-	struct mon_region data;	 /* monitor writable data: struct mon, page records */
+	/*
+	 * The monitor's image: code, then read-only data, then the platform
+	 * runtime's own data (its stacks and state). With Smepmp the PMP binds
+	 * M-mode to exactly that: code executable and never writable, read-only
+	 * data only readable, data never executable (W^X).
+	 */
+	struct mon_region image;
+	uint64_t image_text_size;   /* [image.base, + this): code */
+	uint64_t image_rodata_size; /* then read-only data; the rest of image is data */
+	struct mon_region data;	    /* monitor writable data: struct mon, page records */
+	/*
+	 * Devices as naturally aligned power-of-two ranges (one NAPOT entry
+	 * each): the runtime's own (ACLINT, power-off), closed to S and U, and
+	 * those it shares with the host (console), which M reaches under
+	 * Smepmp only through a shared-region rule.
+	 */
+	struct mon_region mmio_private[MON_MAX_DEVICES];
+	unsigned int mmio_private_count;
+	struct mon_region mmio_shared[MON_MAX_DEVICES];
+	unsigned int mmio_shared_count;
 	struct mon_region reserved[MON_MAX_REGIONS]; /* firmware-reserved, never host memory */
 	unsigned int reserved_count;
 	uint64_t confidential_size; /* bytes of DRAM to carve as confidential memory */
