@@ -210,7 +210,6 @@ const struct fid_case fid_cases[] = {
 		/*
 		 * MPRV makes M's loads and stores use MPP's privilege; fetches
 		 * stay M (machine.adoc, mstatus.MPRV).
-		 * # known: pmp.mprv: shim gap S2 (mstatus.MPRV is not modelled)
 		 */
 		.id = "pmp.mprv",
 		STEPS(PMP(0, C_NAPOT | C_R, NAPOT(D(0x10000), KIB4))),
@@ -226,7 +225,6 @@ const struct fid_case fid_cases[] = {
 		/*
 		 * Misaligned data accesses: the EEI may perform them or trap;
 		 * QEMU performs them.
-		 * # known: pmp.misaligned: shim difference S3 (it raises address-misaligned)
 		 */
 		.id = "pmp.misaligned",
 		.bg = FID_BG_ALL,
@@ -446,7 +444,6 @@ const struct fid_case fid_cases[] = {
 	{
 		/*
 		 * MPRV with MPV=1: M's loads are translated as VS's.
-		 * # known: gstage.mprv: shim gap S2 (mstatus.MPRV is not modelled)
 		 */
 		.id = "gstage.mprv",
 		.bg = FID_BG_ALL,

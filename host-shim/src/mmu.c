@@ -44,8 +44,11 @@
 #include "shim/tlb.h"
 
 /* sstatus / vsstatus fields (supervisor.adoc "Supervisor Status Register"). */
-#define MMU_STATUS_SUM (UINT64_C(1) << 18)
-#define MMU_STATUS_MXR (UINT64_C(1) << 19)
+#define MMU_STATUS_SUM	     (UINT64_C(1) << 18)
+#define MMU_STATUS_MXR	     (UINT64_C(1) << 19)
+#define MMU_STATUS_MPRV	     (UINT64_C(1) << 17)
+#define MMU_STATUS_MPV	     (UINT64_C(1) << 39)
+#define MMU_STATUS_MPP_SHIFT 11
 
 /* PTE bits 63:54: N (Svnapot), PBMT (Svpbmt) and reserved bits ([SV39]). */
 #define MMU_PTE_RESERVED (~UINT64_C(0) << 54)
@@ -561,19 +564,54 @@ static struct shim_xlate mmu_xlate_fault(const struct shim_hart *hart, enum shim
 	return x;
 }
 
-/* One access that stays within a 4 KiB page. */
+/*
+ * The mode an access is translated and checked in: M-mode's loads and
+ * stores take MPP's (with MPV) while mstatus.MPRV is set; fetches never do
+ * (machine.adoc, mstatus.MPRV).
+ */
+static enum shim_mode mmu_effective_mode(const struct shim_hart *hart, enum shim_access access)
+{
+	uint64_t ms = hart->csr.mstatus;
+
+	if (hart->mode != SHIM_MODE_M || access == SHIM_ACCESS_EXEC || !(ms & MMU_STATUS_MPRV)) {
+		return hart->mode;
+	}
+	bool v = (ms & MMU_STATUS_MPV) != 0;
+	switch ((ms >> MMU_STATUS_MPP_SHIFT) & 3) {
+	case 0: return v ? SHIM_MODE_VU : SHIM_MODE_U;
+	case 1: return v ? SHIM_MODE_VS : SHIM_MODE_HS;
+	default: return SHIM_MODE_M; /* MPV is ignored when MPP = M */
+	}
+}
+
+static struct shim_xlate mmu_translate_in_mode(struct shim_mem *mem, struct shim_hart *hart,
+					       uint64_t addr, unsigned int len,
+					       enum shim_access access);
+
+/* One access that stays within a 4 KiB page, in the mode MPRV may give it. */
 static struct shim_xlate mmu_translate_part(struct shim_mem *mem, struct shim_hart *hart,
 					    uint64_t addr, unsigned int len,
 					    enum shim_access access)
+{
+	enum shim_mode mode = hart->mode;
+
+	/* The walk and the fault report read the mode from the hart: lend it MPP's. */
+	hart->mode = mmu_effective_mode(hart, access);
+	struct shim_xlate x = mmu_translate_in_mode(mem, hart, addr, len, access);
+	hart->mode = mode;
+	return x;
+}
+
+static struct shim_xlate mmu_translate_in_mode(struct shim_mem *mem, struct shim_hart *hart,
+					       uint64_t addr, unsigned int len,
+					       enum shim_access access)
 {
 	struct mmu_fault f = mmu_fault_of(MMU_OK);
 	uint64_t pa = addr;
 	bool from_tlb = false;
 
 	switch (hart->mode) {
-	case SHIM_MODE_M:
-		/* mstatus.MPRV is not modelled: M is always physical. */
-		break;
+	case SHIM_MODE_M: break; /* physical */
 	case SHIM_MODE_HS:
 	case SHIM_MODE_U:
 		/* The shim's host runs unpaged; paging there is not emulated. */
@@ -602,15 +640,16 @@ static struct shim_xlate mmu_translate_part(struct shim_mem *mem, struct shim_ha
 	return x;
 }
 
-/* Sizes 1, 2, 4, 8, naturally aligned; instructions need only IALIGN = 16. */
+/*
+ * Sizes 1, 2, 4, 8. Instructions need IALIGN = 16; misaligned loads and
+ * stores are performed, as QEMU virt performs them (the EEI may choose).
+ */
 static bool mmu_size_aligned(uint64_t addr, unsigned int size, enum shim_access access)
 {
 	if (size != 1 && size != 2 && size != 4 && size != 8) {
 		return false;
 	}
-	uint64_t align = access == SHIM_ACCESS_EXEC ? 2 : size;
-
-	return (addr & (align - 1)) == 0;
+	return access != SHIM_ACCESS_EXEC || (addr & 1) == 0;
 }
 
 struct shim_xlate shim_mmu_translate(struct shim_mem *mem, struct shim_hart *hart, uint64_t addr,
@@ -627,9 +666,9 @@ struct shim_xlate shim_mmu_translate(struct shim_mem *mem, struct shim_hart *har
 		return mmu_translate_part(mem, hart, addr, size, access);
 	}
 	/*
-	 * Only a fetch gets here: natural alignment keeps data accesses inside
-	 * a page. Each page is translated on its own; a fault in the second
-	 * reports the page-boundary address ([GPF], "straddles a page").
+	 * A fetch or a misaligned load or store across a page boundary: each
+	 * page is translated on its own; a fault in the second reports the
+	 * page-boundary address ([GPF], "straddles a page").
 	 */
 	uint64_t next = addr + room;
 	struct shim_xlate first = mmu_translate_part(mem, hart, addr, (unsigned int)room, access);
