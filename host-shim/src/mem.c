@@ -39,6 +39,36 @@ static void bit_clear(uint64_t *map, size_t i)
 	map[i / 64] &= ~(UINT64_C(1) << (i % 64));
 }
 
+static bool page_set_init(struct shim_page_set *set, size_t pages)
+{
+	set->bits = calloc((pages + 63) / 64, sizeof(uint64_t));
+	set->list = malloc(pages * sizeof(uint32_t));
+	set->count = 0;
+	return set->bits && set->list;
+}
+
+static void page_set_fini(struct shim_page_set *set)
+{
+	free(set->bits);
+	free(set->list);
+}
+
+static void page_set_add(struct shim_page_set *set, size_t p)
+{
+	if (!bit_test(set->bits, p)) {
+		bit_set(set->bits, p);
+		set->list[set->count++] = (uint32_t)p;
+	}
+}
+
+static void page_set_clear(struct shim_page_set *set)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		bit_clear(set->bits, set->list[i]);
+	}
+	set->count = 0;
+}
+
 static void *map_anon(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -66,8 +96,10 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 	mem->touched = calloc(words, sizeof(uint64_t));
 	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
 	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
+	bool sets = page_set_init(&mem->watch_written, mem->pages) &&
+		    page_set_init(&mem->unpoisoned, mem->pages);
 	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->dirty_list ||
-	    !mem->pinned_list) {
+	    !mem->pinned_list || !sets) {
 		shim_mem_fini(mem);
 		return false;
 	}
@@ -87,6 +119,8 @@ void shim_mem_fini(struct shim_mem *mem)
 	free(mem->touched);
 	free(mem->dirty_list);
 	free(mem->pinned_list);
+	page_set_fini(&mem->watch_written);
+	page_set_fini(&mem->unpoisoned);
 	memset(mem, 0, sizeof(*mem));
 }
 
@@ -108,11 +142,18 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 	if (len == 0 || !shim_mem_is_dram(mem, pa, len)) {
 		return;
 	}
-	if (pa < mem->watch_base + mem->watch_size && mem->watch_base < pa + len) {
-		mem->watch_writes++;
-	}
 	size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
 	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
+
+	if (pa < mem->watch_base + mem->watch_size && mem->watch_base < pa + len) {
+		mem->watch_writes++;
+		/* The watched region is page aligned and in DRAM (shim_mem_watch). */
+		size_t wfirst = (size_t)((mem->watch_base - mem->base) / SHIM_PAGE_SIZE);
+		size_t wlast = wfirst + (size_t)(mem->watch_size / SHIM_PAGE_SIZE) - 1;
+		for (size_t p = first > wfirst ? first : wfirst; p <= last && p <= wlast; p++) {
+			page_set_add(&mem->watch_written, p);
+		}
+	}
 
 	for (size_t p = first; p <= last; p++) {
 		if (!bit_test(mem->dirty, p)) {
@@ -184,6 +225,59 @@ uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write)
 	return mem->dram + (pa - mem->base);
 }
 
+__attribute__((no_sanitize("address", "undefined"))) static bool page_is_zero(const uint8_t *page)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)page;
+	uint64_t any = 0;
+
+	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i++) {
+		any |= w[i];
+	}
+	return any == 0;
+}
+
+/* Keeps the entries of @list (@count long) whose bit is still set in @map. */
+static size_t list_filter(uint32_t *list, size_t count, const uint64_t *map)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		if (bit_test(map, list[i])) {
+			list[kept++] = list[i];
+		}
+	}
+	return kept;
+}
+
+size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len)
+{
+	size_t released = 0;
+
+	if (mem->snap || len == 0 || !shim_mem_is_dram(mem, pa, len)) {
+		return 0;
+	}
+	size_t first = (size_t)((pa - mem->base + SHIM_PAGE_SIZE - 1) / SHIM_PAGE_SIZE);
+	size_t end = (size_t)((pa - mem->base + len) / SHIM_PAGE_SIZE);
+
+	for (size_t p = first; p < end; p++) {
+		uint8_t *page = mem->dram + p * SHIM_PAGE_SIZE;
+		if (!bit_test(mem->touched, p) || !page_is_zero(page)) {
+			continue;
+		}
+		/* Anonymous memory given back reads as zero again. */
+		if (madvise(page, SHIM_PAGE_SIZE, MADV_DONTNEED) != 0) {
+			continue;
+		}
+		bit_clear(mem->touched, p);
+		bit_clear(mem->pinned, p);
+		bit_clear(mem->dirty, p);
+		released++;
+	}
+	mem->pinned_count = list_filter(mem->pinned_list, mem->pinned_count, mem->pinned);
+	mem->dirty_count = list_filter(mem->dirty_list, mem->dirty_count, mem->dirty);
+	return released;
+}
+
 bool shim_mem_snapshot(struct shim_mem *mem)
 {
 	if (!mem->snap) {
@@ -210,13 +304,25 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 	return true;
 }
 
+/* One page in words, without ASan's interceptor checks (resets run for every fuzz input). */
+__attribute__((no_sanitize("address", "undefined"))) static void page_copy(uint8_t *dst,
+									   const uint8_t *src)
+{
+	uint64_t *d = (uint64_t *)(void *)dst;
+	const uint64_t *s = (const uint64_t *)(const void *)src;
+
+	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i++) {
+		d[i] = s[i];
+	}
+}
+
 static void mem_restore_page(struct shim_mem *mem, size_t p)
 {
 	size_t off = p * SHIM_PAGE_SIZE;
 
 	shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 	if (mem->snap) {
-		memcpy(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE);
+		page_copy(mem->dram + off, mem->snap + off);
 	} else {
 		memset(mem->dram + off, 0, SHIM_PAGE_SIZE);
 	}
@@ -224,18 +330,36 @@ static void mem_restore_page(struct shim_mem *mem, size_t p)
 
 void shim_mem_reset(struct shim_mem *mem)
 {
+	for (size_t i = 0; i < mem->pinned_count; i++) {
+		size_t p = mem->pinned_list[i];
+		if (p >= mem->vouch_first && p < mem->vouch_end && !bit_test(mem->dirty, p)) {
+			continue; /* the caller vouched for its bytes */
+		}
+		mem_restore_page(mem, p);
+	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
 		size_t p = mem->dirty_list[i];
 		if (!bit_test(mem->pinned, p)) {
-			mem_restore_page(mem, p); /* pinned pages are restored below */
+			mem_restore_page(mem, p); /* pinned pages were restored above */
 		}
 		bit_clear(mem->dirty, p);
 	}
 	mem->dirty_count = 0;
-	for (size_t i = 0; i < mem->pinned_count; i++) {
-		mem_restore_page(mem, mem->pinned_list[i]);
-	}
+	mem->vouch_first = 0;
+	mem->vouch_end = 0;
 	mem->resets++;
+}
+
+void shim_mem_vouch_unchanged(struct shim_mem *mem, uint64_t pa, uint64_t len)
+{
+	if (len == 0 || !shim_mem_is_dram(mem, pa, len)) {
+		return;
+	}
+	uint64_t off = pa - mem->base;
+
+	/* Whole pages only: a page partly outside the range is restored. */
+	mem->vouch_first = (size_t)((off + SHIM_PAGE_SIZE - 1) / SHIM_PAGE_SIZE);
+	mem->vouch_end = (size_t)((off + len) / SHIM_PAGE_SIZE);
 }
 
 void shim_mem_poison(struct shim_mem *mem, uint64_t pa, uint64_t len)
@@ -253,21 +377,57 @@ void shim_mem_poison(struct shim_mem *mem, uint64_t pa, uint64_t len)
 
 void shim_mem_unpoison(struct shim_mem *mem, uint64_t pa, uint64_t len)
 {
-#ifdef SHIM_ASAN
-	if (shim_mem_is_dram(mem, pa, len)) {
-		ASAN_UNPOISON_MEMORY_REGION(mem->dram + (pa - mem->base), len);
+	if (len == 0 || !shim_mem_is_dram(mem, pa, len)) {
+		return;
 	}
-#else
-	(void)mem;
-	(void)pa;
-	(void)len;
+	size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
+	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
+
+	for (size_t p = first; p <= last; p++) {
+		page_set_add(&mem->unpoisoned, p);
+	}
+#ifdef SHIM_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(mem->dram + (pa - mem->base), len);
 #endif
+}
+
+size_t shim_mem_unpoisoned_pages(const struct shim_mem *mem, const uint32_t **pages)
+{
+	*pages = mem->unpoisoned.list;
+	return mem->unpoisoned.count;
+}
+
+void shim_mem_unpoisoned_clear(struct shim_mem *mem)
+{
+	page_set_clear(&mem->unpoisoned);
 }
 
 void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size)
 {
+	uint64_t end;
+
+	if (__builtin_add_overflow(base, size, &end)) {
+		end = UINT64_MAX;
+	}
+	/* Whole pages inside DRAM, so writes map to page indices. */
+	base = base < mem->base ? mem->base : base & ~(uint64_t)(SHIM_PAGE_SIZE - 1);
+	end = end > mem->base + mem->size
+		      ? mem->base + mem->size
+		      : (end + SHIM_PAGE_SIZE - 1) & ~(uint64_t)(SHIM_PAGE_SIZE - 1);
+	page_set_clear(&mem->watch_written);
 	mem->watch_base = base;
-	mem->watch_size = size;
+	mem->watch_size = end > base ? end - base : 0;
+}
+
+size_t shim_mem_watch_pages(const struct shim_mem *mem, const uint32_t **pages)
+{
+	*pages = mem->watch_written.list;
+	return mem->watch_written.count;
+}
+
+void shim_mem_watch_clear(struct shim_mem *mem)
+{
+	page_set_clear(&mem->watch_written);
 }
 
 size_t shim_mem_dirty_pages(const struct shim_mem *mem)

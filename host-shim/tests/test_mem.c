@@ -170,3 +170,105 @@ TEST(mem, second_snapshot_captures_later_writes)
 	EXPECT_EQ(v, 1);
 	shim_mem_fini(&m);
 }
+
+TEST(mem, watched_pages_written_are_reported_once_until_cleared)
+{
+	struct shim_mem m;
+	const uint32_t *pages;
+	uint64_t v = 1;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	shim_mem_watch(&m, SHIM_DRAM_BASE + 0x10000, 0x4000);
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x11008, &v, 8));
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x11010, &v, 8));
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x20000, &v, 8)); /* not watched */
+	/* straddles the watched region's first page */
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0xFFFC, &v, 8));
+	ASSERT_EQ(shim_mem_watch_pages(&m, &pages), 2);
+	EXPECT_EQ(pages[0], 0x11);
+	EXPECT_EQ(pages[1], 0x10);
+	EXPECT_EQ(m.watch_writes, 3);
+	shim_mem_watch_clear(&m);
+	EXPECT_EQ(shim_mem_watch_pages(&m, &pages), 0);
+	EXPECT_TRUE(shim_mem_ptr(&m, SHIM_DRAM_BASE + 0x13000, 8, true) != NULL);
+	ASSERT_EQ(shim_mem_watch_pages(&m, &pages), 1);
+	EXPECT_EQ(pages[0], 0x13);
+	shim_mem_fini(&m);
+}
+
+TEST(mem, unpoisoned_pages_are_reported_until_cleared)
+{
+	struct shim_mem m;
+	const uint32_t *pages;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	shim_mem_poison(&m, SHIM_DRAM_BASE + 0x2000, 0x3000);
+	shim_mem_unpoison(&m, SHIM_DRAM_BASE + 0x2FF8, 16);
+	ASSERT_EQ(shim_mem_unpoisoned_pages(&m, &pages), 2);
+	EXPECT_EQ(pages[0], 2);
+	EXPECT_EQ(pages[1], 3);
+	shim_mem_unpoisoned_clear(&m);
+	EXPECT_EQ(shim_mem_unpoisoned_pages(&m, &pages), 0);
+	shim_mem_unpoison(&m, SHIM_DRAM_BASE + 0x2000, 0x3000); /* leave nothing poisoned */
+	shim_mem_fini(&m);
+}
+
+TEST(mem, reset_keeps_pinned_pages_vouched_unchanged_and_restores_the_rest)
+{
+	struct shim_mem m;
+	uint64_t v = 0;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	uint64_t *a = (uint64_t *)(void *)shim_mem_ptr(&m, SHIM_DRAM_BASE + 0x3000, 8, true);
+	uint64_t *b = (uint64_t *)(void *)shim_mem_ptr(&m, SHIM_DRAM_BASE + 0x4000, 8, true);
+	ASSERT_TRUE(a && b);
+	*a = 7;
+	*b = 8;
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	/* A wrong vouch shows: page 3 is vouched for (and not copied back), page 4 is not
+	 * (the range covers only part of it), so it is. */
+	*a = 70;
+	*b = 80;
+	shim_mem_vouch_unchanged(&m, SHIM_DRAM_BASE + 0x3000, 0x1008);
+	shim_mem_reset(&m);
+	EXPECT_EQ(*a, 70);
+	EXPECT_EQ(*b, 8);
+	/* The vouch lasted one reset. */
+	shim_mem_reset(&m);
+	EXPECT_EQ(*a, 7);
+	/* A page written through the shim since the snapshot is restored even when vouched. */
+	v = 71;
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x3000, &v, 8));
+	shim_mem_vouch_unchanged(&m, SHIM_DRAM_BASE + 0x3000, 0x1000);
+	shim_mem_reset(&m);
+	EXPECT_EQ(*a, 7);
+	shim_mem_fini(&m);
+}
+
+TEST(mem, zero_pages_released_before_the_snapshot_are_neither_pinned_nor_copied)
+{
+	struct shim_mem m;
+	uint64_t v = 5;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	/* Zeroed through passing pointers (pinned), one of them holding data after all. */
+	for (uint64_t off = 0x8000; off < 0xC000; off += SHIM_PAGE_SIZE) {
+		memset(shim_mem_ptr(&m, SHIM_DRAM_BASE + off, SHIM_PAGE_SIZE, true), 0,
+		       SHIM_PAGE_SIZE);
+	}
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0xB000, &v, 8));
+	EXPECT_EQ(shim_mem_release_zero(&m, SHIM_DRAM_BASE + 0x8000, 0x4000), 3);
+	EXPECT_EQ(m.pinned_count, 1);
+	EXPECT_EQ(shim_mem_dirty_pages(&m), 1);
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	/* A released page written later is restored (to zero) like any other. */
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x8000, &v, 8));
+	shim_mem_reset(&m);
+	ASSERT_TRUE(shim_mem_read(&m, SHIM_DRAM_BASE + 0x8000, &v, 8));
+	EXPECT_EQ(v, 0);
+	ASSERT_TRUE(shim_mem_read(&m, SHIM_DRAM_BASE + 0xB000, &v, 8));
+	EXPECT_EQ(v, 5);
+	/* After a snapshot nothing is released. */
+	EXPECT_EQ(shim_mem_release_zero(&m, SHIM_DRAM_BASE + 0x8000, 0x4000), 0);
+	shim_mem_fini(&m);
+}

@@ -15,6 +15,13 @@
 #define SHIM_PAGE_SIZE 4096u
 #define SHIM_DRAM_BASE UINT64_C(0x80000000)
 
+/* A set of DRAM pages (indices from the base): a bitmap to test, a list to walk. */
+struct shim_page_set {
+	uint64_t *bits;
+	uint32_t *list;
+	size_t count;
+};
+
 struct shim_mem {
 	uint64_t base;
 	uint64_t size;
@@ -32,6 +39,9 @@ struct shim_mem {
 	uint64_t watch_base; /* a region whose writes are counted (shim_mem_watch) */
 	uint64_t watch_size;
 	uint64_t watch_writes;
+	struct shim_page_set watch_written; /* watched pages written since shim_mem_watch_clear */
+	struct shim_page_set unpoisoned;    /* pages unpoisoned since shim_mem_unpoisoned_clear */
+	size_t vouch_first, vouch_end;	    /* pages shim_mem_vouch_unchanged vouched for */
 };
 
 /**
@@ -64,11 +74,32 @@ uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write)
 /** Marks the pages of [@pa, @pa + @len) written (after a write through a pointer). */
 void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len);
 
+/**
+ * Before the first snapshot: returns the pages of [@pa, @pa + @len) that
+ * hold only zeros to the state of memory never written (no host memory
+ * behind them, not copied by a snapshot, not pinned, restored by a reset
+ * only when written again). For memory its user zeroed through pointers it
+ * does not keep (the monitor scrubs confidential memory at boot and maps it
+ * afresh for every use): pinned, those pages would be copied back on every
+ * reset. Pages holding any other byte are left as they are. Returns the
+ * number of pages released (0 after a snapshot).
+ */
+size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len);
+
 /** Remembers the current contents as the state shim_mem_reset returns to. */
 bool shim_mem_snapshot(struct shim_mem *mem);
 
 /** Restores the pages written since the snapshot, and the pinned pages. */
 void shim_mem_reset(struct shim_mem *mem);
+
+/**
+ * Vouches that [@pa, @pa + @len) holds exactly the bytes it held at the
+ * snapshot (the caller compared them, or knows nothing could write them
+ * since): the next shim_mem_reset does not copy back the pinned pages that
+ * lie entirely inside it. Pages written through the shim since the snapshot
+ * are restored as always. The next reset forgets the range.
+ */
+void shim_mem_vouch_unchanged(struct shim_mem *mem, uint64_t pa, uint64_t len);
 
 /**
  * Counts, from now on, every tracked write that touches [@base, @base + @size)
@@ -77,12 +108,34 @@ void shim_mem_reset(struct shim_mem *mem);
 void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size);
 
 /**
+ * The pages of the watched region written since the last
+ * shim_mem_watch_clear (or since shim_mem_watch), as page indices from
+ * mem->base in *@pages; returns how many. An oracle that caches what it
+ * computed from watched memory recomputes only what these pages feed.
+ */
+size_t shim_mem_watch_pages(const struct shim_mem *mem, const uint32_t **pages);
+
+/** Forgets the pages shim_mem_watch_pages reports (mem->watch_writes keeps counting). */
+void shim_mem_watch_clear(struct shim_mem *mem);
+
+/**
  * Under AddressSanitizer, marks [@pa, @pa + @len) of DRAM as unusable so that
  * any access through a host pointer reports (fuzz oracles poison free
  * confidential pages); unpoison makes it usable again. No-ops without ASan.
  */
 void shim_mem_poison(struct shim_mem *mem, uint64_t pa, uint64_t len);
 void shim_mem_unpoison(struct shim_mem *mem, uint64_t pa, uint64_t len);
+
+/**
+ * The pages shim_mem_unpoison touched (also through snapshot and reset) since
+ * the last shim_mem_unpoisoned_clear, as page indices from mem->base in
+ * *@pages; returns how many. Lets an oracle poison again only what was
+ * unpoisoned. Kept with and without ASan.
+ */
+size_t shim_mem_unpoisoned_pages(const struct shim_mem *mem, const uint32_t **pages);
+
+/** Forgets the pages shim_mem_unpoisoned_pages reports. */
+void shim_mem_unpoisoned_clear(struct shim_mem *mem);
 
 /** Pages written since the snapshot (or since creation). */
 size_t shim_mem_dirty_pages(const struct shim_mem *mem);
