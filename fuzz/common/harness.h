@@ -155,7 +155,7 @@ extern const char *const fuzz_ext_names[FUZZ_EXT_COUNT];
 /**
  * Parses @data into @in. Never fails: unknown values wrap, missing bytes
  * are zero. Returns false only when the version byte is not 1 (the input is
- * then ignored by the targets).
+ * then ignored by the targets). Only in->op[0 .. in->nops) is written.
  */
 bool fuzz_parse(const uint8_t *data, size_t size, struct fuzz_input *in);
 
