@@ -5,6 +5,7 @@
  * input's operations performed as the host or the guest on a hart, with the
  * oracle after every operation.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static void prepare(struct fuzz_world *fw, unsigned int state, uint8_t config)
 	memcpy(fw->prep_host_x, fw->host_x, sizeof(fw->host_x));
 }
 
-static struct fuzz_world *world_for(uint8_t config)
+struct fuzz_world *fuzz_world_for(uint8_t config)
 {
 	unsigned int idx = config & 0x3F;
 	struct fuzz_world *fw = worlds[idx];
@@ -101,15 +102,30 @@ static struct fuzz_world *world_for(uint8_t config)
 	shim_mon_config_default(&mc);
 	mc.confidential_size = 4 * MIB;
 	fw->mon = fw->w ? shim_mon_boot(fw->w, &mc, &fw->plat, &why) : NULL;
-	if (!fw->mon || !shim_world_snapshot(fw->w)) {
+	if (!fw->mon) {
 		fprintf(stderr, "covemon-fuzz: cannot set up a world: %s\n", why);
 		abort();
 	}
-	fw->harts = wc.harts;
 	fw->conf = mon_introspect_confidential(fw->mon);
-	/* TVM tables and scrubbed pages are confidential memory: the oracle re-walks on writes
-	 * there. */
+	/* The monitor zeroed its confidential memory at boot through pointers it does not
+	 * keep (it maps those pages afresh for every use, which the shim tracks): as zero
+	 * pages never written they cost neither a copy per reset nor host memory. */
+	(void)shim_mem_release_zero(&fw->w->mem, fw->conf.base, fw->conf.size);
+	if (!shim_world_snapshot(fw->w)) {
+		fprintf(stderr, "covemon-fuzz: cannot snapshot a world\n");
+		abort();
+	}
+	fw->harts = wc.harts;
+	/* TVM tables and scrubbed pages are confidential memory: the oracle learns which pages
+	 * were written there. */
 	shim_mem_watch(&fw->w->mem, fw->conf.base, fw->conf.size);
+	/* I7 compares the monitor's bytes: the instance and the page records. */
+	fw->state_len = (mon_introspect_state_bytes(fw->mon) + 7) & ~(size_t)7;
+	fw->state_now = shim_mem_ptr(&fw->w->mem, fw->plat.data.base, fw->state_len, false);
+	if (fw->state_len > sizeof(fw->state_before) || !fw->state_now) {
+		fprintf(stderr, "covemon-fuzz: the monitor's state does not fit the I7 buffer\n");
+		abort();
+	}
 	fw->host_base = fw->plat.data.base + fw->plat.data.size;
 	for (unsigned int h = 0; h < FUZZ_MAX_HARTS; h++) {
 		fw->nacl[h] = fw->host_base + (NACL_FIRST + 3 * (uint64_t)h) * SHIM_PAGE_SIZE;
@@ -119,7 +135,13 @@ static struct fuzz_world *world_for(uint8_t config)
 	if (!shim_world_snapshot(fw->w)) {
 		abort();
 	}
-	fuzz_poison_free_pages(fw); /* the snapshot copy unpoisoned what it read */
+	/* What every input starts from: the oracle's verdict and caches, the monitor's bytes. */
+	fuzz_oracle_save_prepared(fw);
+	fw->state_prep = malloc(fw->state_len);
+	if (!fw->state_prep) {
+		abort();
+	}
+	fuzz_raw_copy(fw->state_prep, fw->state_now, fw->state_len);
 	worlds[idx] = fw;
 	return fw;
 }
@@ -181,6 +203,19 @@ _Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const cha
 	abort();
 }
 
+/* fuzz_fail with a formatted detail; out of line so checks keep no buffers on the stack. */
+__attribute__((format(printf, 3, 4), cold, noinline)) static _Noreturn void
+fail_format(unsigned int op_index, const char *invariant, const char *fmt, ...)
+{
+	char d[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d, sizeof(d), fmt, ap);
+	va_end(ap);
+	fuzz_fail(op_index, invariant, d);
+}
+
 /* Spec return codes: anything outside SBI's and CoVE's sets is a bug (clamping). */
 static void check_error_code(unsigned int op_index, int64_t err)
 {
@@ -188,9 +223,8 @@ static void check_error_code(unsigned int op_index, int64_t err)
 	    (err <= COVE_ERR_OUT_OF_PTPAGES && err >= COVE_ERR_BUSY)) {
 		return;
 	}
-	char d[64];
-	snprintf(d, sizeof(d), "a0 = %lld is no SBI or CoVE error code", (long long)err);
-	fuzz_fail(op_index, "return-code", d);
+	fail_format(op_index, "return-code", "a0 = %lld is no SBI or CoVE error code",
+		    (long long)err);
 }
 
 /*
@@ -225,33 +259,39 @@ static void check_covh_code(unsigned int op_index, uint16_t fid, int64_t err)
 			}
 		}
 	}
-	char d[80];
-	snprintf(d, sizeof(d), "COVH fid %u returned %lld, not in the spec's list", fid,
-		 (long long)err);
-	fuzz_fail(op_index, "return-code", d);
+	fail_format(op_index, "return-code", "COVH fid %u returned %lld, not in the spec's list",
+		    fid, (long long)err);
 }
 
+/*
+ * I7 compares the monitor's bytes (the instance and the page records) before
+ * and after a host call. Only the monitor writes them, so the copy last taken
+ * (or found equal) stays exact until the monitor runs again: a run of failing
+ * calls needs one copy, and the first call of an input none (the snapshot's).
+ */
 static void state_snapshot(struct fuzz_world *fw)
 {
-	/* I7 compares the monitor's bytes; the instance and the page records. */
-	fw->state_len = (mon_introspect_state_bytes(fw->mon) + 7) & ~(size_t)7;
-	memcpy(fw->state_before, hal_mon_map_ro(pa_init(fw->plat.data.base), fw->state_len),
-	       fw->state_len);
+	if (fw->state_ref && fw->state_entries == fw->w->monitor_entries) {
+		return;
+	}
+	fuzz_raw_copy(fw->state_before, fw->state_now, fw->state_len);
+	fw->state_ref = fw->state_before;
+	fw->state_entries = fw->w->monitor_entries;
 }
 
 static void check_unchanged(struct fuzz_world *fw, unsigned int op_index, const char *what)
 {
-	const uint8_t *now = hal_mon_map_ro(pa_init(fw->plat.data.base), fw->state_len);
+	const uint8_t *now = fw->state_now;
 
-	if (memcmp(now, fw->state_before, fw->state_len) != 0) {
+	if (fuzz_raw_equal(now, fw->state_ref, fw->state_len)) {
+		fw->state_entries = fw->w->monitor_entries; /* still the monitor's bytes */
+	} else {
 		size_t at = 0;
-		while (at < fw->state_len && now[at] == fw->state_before[at]) {
+		while (at < fw->state_len && now[at] == fw->state_ref[at]) {
 			at++;
 		}
-		char d[128];
-		snprintf(d, sizeof(d), "%s returned an error but monitor byte %zu changed", what,
-			 at);
-		fuzz_fail(op_index, "I7 error atomicity", d);
+		fail_format(op_index, "I7 error atomicity",
+			    "%s returned an error but monitor byte %zu changed", what, at);
 	}
 }
 
@@ -265,10 +305,8 @@ static void check_host_regs(struct fuzz_world *fw, unsigned int h, unsigned int 
 	}
 	for (unsigned int r = 1; r < 32; r++) {
 		if (r != 10 && r != 11 && hart->x[r] != fw->host_x[h][r]) {
-			char d[96];
-			snprintf(d, sizeof(d), "host x%u changed across a TVM run on hart %u", r,
-				 h);
-			fuzz_fail(op_index, "I8 register confidentiality", d);
+			fail_format(op_index, "I8 register confidentiality",
+				    "host x%u changed across a TVM run on hart %u", r, h);
 		}
 	}
 	fw->host_saved[h] = false;
@@ -345,15 +383,8 @@ static void do_access(struct fuzz_world *fw, const struct fuzz_op *op, unsigned 
 	if (!shim_mode_virt(hart->mode)) {
 		return;
 	}
-	uint64_t entries = fw->w->monitor_entries;
-	uint64_t watched = fw->w->mem.watch_writes;
 	enum shim_guest_outcome o = shim_mon_guest_access(fw->w, fw->mon, h, op->flags & 1, addr,
 							  size, op->reg, !(op->flags & 8));
-	/* The guest's own store to its page changes no table or record: only the
-	 * monitor can, and it did not run. */
-	if (fw->w->monitor_entries == entries) {
-		fw->w->mem.watch_writes = watched;
-	}
 	if (fuzz_trace) {
 		fprintf(stderr, "  -> %s\n",
 			o == SHIM_GUEST_DONE	 ? "done"
@@ -450,54 +481,85 @@ static void do_trap(struct fuzz_world *fw, const struct fuzz_op *op, unsigned in
 	check_host_regs(fw, h, i);
 }
 
-void fuzz_execute(const struct fuzz_input *in)
+void fuzz_reset(struct fuzz_world *fw)
 {
-	static bool trace_checked;
-
-	if (!trace_checked) {
-		trace_checked = true;
-		fuzz_trace = fuzz_trace || getenv("COVEMON_FUZZ_TRACE") != NULL;
+	/* The monitor's bytes are still the snapshot's when I7's reference is the snapshot's
+	 * copy and the monitor has not run since it was taken or found equal: the reset need
+	 * not copy them back. */
+	if (fw->state_ref == fw->state_prep && fw->state_entries == fw->w->monitor_entries) {
+		shim_mem_vouch_unchanged(&fw->w->mem, fw->plat.data.base, fw->state_len);
 	}
-	struct fuzz_world *fw = world_for(in->config);
-
 	shim_world_reset(fw->w);
+	fuzz_oracle_restore_prepared(fw);
+	fw->state_ref = fw->state_prep;
+	fw->state_entries = fw->w->monitor_entries;
+	if (fuzz_oracle_mode == FUZZ_ORACLE_CROSS) {
+		/* What the reset skipped (vouched-for monitor pages, released zero pages) must
+		 * hold the snapshot's bytes all the same. */
+		const struct shim_mem *mem = &fw->w->mem;
+		uint64_t conf = fw->conf.base - mem->base;
+		if (!fuzz_raw_equal(fw->state_now, fw->state_prep, fw->state_len) ||
+		    !fuzz_raw_equal(mem->dram + conf, mem->snap + conf, fw->conf.size)) {
+			fuzz_fail(0, "oracle cross-check",
+				  "the reset left memory unlike the snapshot's");
+		}
+	}
 	memcpy(fw->slot, fw->prep_slot, sizeof(fw->slot));
 	memcpy(fw->tvm_ids, fw->prep_tvm_ids, sizeof(fw->tvm_ids));
 	fw->ntvm = fw->prep_ntvm;
 	memcpy(fw->host_saved, fw->prep_host_saved, sizeof(fw->host_saved));
 	memcpy(fw->host_x, fw->prep_host_x, sizeof(fw->host_x));
 	memset(&fw->plan, 0, sizeof(fw->plan));
-	/* The reset restored the snapshot, which the oracle checked op by op while
-	 * the prepared state was built: the table verdict stands; count from here. */
-	fw->checked_writes = fw->w->mem.watch_writes;
+}
+
+void fuzz_perform(struct fuzz_world *fw, const struct fuzz_input *in, unsigned int i)
+{
+	const struct fuzz_op *op = &in->op[i];
+	unsigned int h = op->hart % fw->harts;
+
+	shim_hal_bind(fw->w);
+	if (fuzz_trace) {
+		fprintf(stderr, "op %u: ", i);
+		fuzz_print_op(op, stderr);
+	}
+	switch (op->kind) {
+	case FUZZ_OP_BUILD_VM: fuzz_build_vm(fw, op, h); break;
+	case FUZZ_OP_HOST_ECALL: do_ecall(fw, op, h, false, i); break;
+	case FUZZ_OP_GUEST_ECALL: do_ecall(fw, op, h, true, i); break;
+	case FUZZ_OP_GUEST_ACCESS: do_access(fw, op, h, i); break;
+	case FUZZ_OP_IRQ: do_irq(fw, op, h, i); break;
+	case FUZZ_OP_HOST_WRITE: do_host_write(fw, op, h, i); break;
+	case FUZZ_OP_FAULTS: do_faults(fw, op); break;
+	case FUZZ_OP_RUN: do_run(fw, op, h, i); break;
+	case FUZZ_OP_TRAP: do_trap(fw, op, h, i); break;
+	default: break;
+	}
+}
+
+void fuzz_execute(const struct fuzz_input *in)
+{
+	static bool env_checked;
+
+	if (!env_checked) {
+		const char *mode = getenv("COVEMON_FUZZ_ORACLE");
+		env_checked = true;
+		fuzz_trace = fuzz_trace || getenv("COVEMON_FUZZ_TRACE") != NULL;
+		if (mode && strcmp(mode, "full") == 0) {
+			fuzz_oracle_mode = FUZZ_ORACLE_FULL;
+		} else if (mode && strcmp(mode, "cross") == 0) {
+			fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
+		}
+	}
+	struct fuzz_world *fw = fuzz_world_for(in->config);
+
+	fuzz_reset(fw);
 	run_ops(fw, in);
 }
 
 static void run_ops(struct fuzz_world *fw, const struct fuzz_input *in)
 {
-	shim_hal_bind(fw->w);
 	for (unsigned int i = 0; i < in->nops; i++) {
-		const struct fuzz_op *op = &in->op[i];
-		unsigned int h = op->hart % fw->harts;
-
-		if (fuzz_trace) {
-			struct fuzz_input one = { .version = 1, .config = in->config, .nops = 1 };
-			one.op[0] = *op;
-			fprintf(stderr, "op %u: ", i);
-			fuzz_print_op(&one.op[0], stderr);
-		}
-		switch (op->kind) {
-		case FUZZ_OP_BUILD_VM: fuzz_build_vm(fw, op, h); break;
-		case FUZZ_OP_HOST_ECALL: do_ecall(fw, op, h, false, i); break;
-		case FUZZ_OP_GUEST_ECALL: do_ecall(fw, op, h, true, i); break;
-		case FUZZ_OP_GUEST_ACCESS: do_access(fw, op, h, i); break;
-		case FUZZ_OP_IRQ: do_irq(fw, op, h, i); break;
-		case FUZZ_OP_HOST_WRITE: do_host_write(fw, op, h, i); break;
-		case FUZZ_OP_FAULTS: do_faults(fw, op); break;
-		case FUZZ_OP_RUN: do_run(fw, op, h, i); break;
-		case FUZZ_OP_TRAP: do_trap(fw, op, h, i); break;
-		default: break;
-		}
+		fuzz_perform(fw, in, i);
 		fuzz_oracle_check(fw, i);
 		if (fuzz_trace) {
 			fprintf(stderr, "  oracle: I1 I2 I3 I4 I5 I6 I9 I10 held\n");

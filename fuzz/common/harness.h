@@ -190,7 +190,8 @@ void fuzz_execute(const struct fuzz_input *in);
 struct fuzz_world;
 
 /**
- * Checks invariants I1-I6, I9 and I10 on the hardware view of @fw; aborts
- * naming the invariant and operation @op_index when one fails.
+ * Checks invariants I1-I6, I9 and I10 on the hardware view of @fw (only what
+ * changed since the last check, unless COVEMON_FUZZ_ORACLE says full or
+ * cross); aborts naming the invariant and operation @op_index when one fails.
  */
 void fuzz_oracle_check(struct fuzz_world *fw, unsigned int op_index);

@@ -5,27 +5,38 @@
  * TVMs' page tables as the MMU would walk them in emulated memory, TLB
  * contents, and page bytes. The monitor's records are read only to compare
  * (I3, I10). I7 and I8 are checked by the engine around each call.
+ *
+ * Every invariant is checked after every operation, but incrementally: a
+ * verdict is recomputed only from inputs that changed since it was last
+ * found good. What feeds which verdict:
+ *
+ *   I1, I4   a hart's PMP registers and context          compared with the image found good
+ *   I2, I3,  the TVMs (id, root, mode), the page records  compared with the last ones;
+ *   I10      and the table pages the walk went through    writes tracked by the shim
+ *   I5       the monitor's hart/vCPU views, hart modes     (cheap: always)
+ *   I6       free pages' bytes and the page records       pages written (tracked) or freed
+ *   I9       a hart's TLB, its context, the tables         compared with what was found good
+ *
+ * All confidential memory writes go through the shim's tracked paths
+ * (shim_mem_write, shim_mem_ptr with write), which is what
+ * shim_mem_watch_pages reports. FUZZ_ORACLE_FULL recomputes everything from
+ * scratch and FUZZ_ORACLE_CROSS runs both and aborts when they disagree
+ * (COVEMON_FUZZ_ORACLE=full|cross; CTest runs the seeds that way).
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "covemon/introspect.h"
 #include "covemon/lib.h"
 #include "world_internal.h"
 
-#define PTE_V	       UINT64_C(1)
-#define PTE_RWX	       UINT64_C(0xE)
-#define PPN(pte)       ((((pte) >> 10) & ((UINT64_C(1) << 44) - 1)) << 12)
-#define MAX_CONF_PAGES 2048u /* 8 MiB of confidential memory */
+#define PTE_V	 UINT64_C(1)
+#define PTE_RWX	 UINT64_C(0xE)
+#define PPN(pte) ((((pte) >> 10) & ((UINT64_C(1) << 44) - 1)) << 12)
 
-struct walk_state {
-	struct fuzz_world *fw;
-	unsigned int op;
-	uint64_t tvm;
-	uint64_t tables; /* table pages found */
-	uint64_t data;	 /* distinct confidential leaves */
-	uint8_t *owner;	 /* per confidential page: TVM reaching it (0 none) */
-};
+enum fuzz_oracle_mode fuzz_oracle_mode = FUZZ_ORACLE_INCREMENTAL;
 
 static const char *const inv_i1 = "I1 host isolation";
 static const char *const inv_i2 = "I2 TVM isolation";
@@ -35,6 +46,77 @@ static const char *const inv_i5 = "I5 single scheduling";
 static const char *const inv_i6 = "I6 scrubbing";
 static const char *const inv_i9 = "I9 TLB coherence";
 static const char *const inv_i10 = "I10 accounting";
+
+/* One oracle run: what it may reuse, what it found. */
+struct run {
+	struct fuzz_world *fw;
+	bool full;			 /* recompute everything, touch no cache */
+	struct fuzz_verdict *v;		 /* the first violation */
+	const struct mon_page_view *rec; /* the monitor's records (hardware view of its data) */
+	uint64_t nrec;			 /* records that are confidential pages */
+	bool tvm_known[FUZZ_TVMS + 1];
+	bool tvm_exists[FUZZ_TVMS + 1];
+	struct mon_tvm_view tvm[FUZZ_TVMS + 1];
+	size_t nchanged;  /* records that changed since the cache (fw->changed) */
+	bool monitor_ran; /* the monitor ran since the cache was last brought up to date */
+	bool walked;	  /* the tables were walked in this run */
+};
+
+/* ------------------------------------------------------------ helpers --- */
+
+/*
+ * Plain word loops over emulated DRAM and harness buffers, without ASan's and
+ * UBSan's per-access checks (which stop vectorisation and made a 77 KiB
+ * compare cost more than the call it checks).
+ */
+__attribute__((no_sanitize("address", "undefined"))) void fuzz_raw_copy(void *dst, const void *src,
+									size_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (size_t i = 0; i < n / 8; i++) {
+		d[i] = s[i];
+	}
+}
+
+__attribute__((no_sanitize("address", "undefined"))) bool fuzz_raw_equal(const void *a,
+									 const void *b, size_t n)
+{
+	const uint64_t *x = a;
+	const uint64_t *y = b;
+	uint64_t diff = 0;
+
+	/* Blocks of 64 bytes so the compiler can vectorise; stop at the first difference. */
+	size_t i = 0;
+	for (; i + 8 <= n / 8; i += 8) {
+		for (size_t k = 0; k < 8; k++) {
+			diff |= x[i + k] ^ y[i + k];
+		}
+		if (diff) {
+			return false;
+		}
+	}
+	for (; i < n / 8; i++) {
+		diff |= x[i] ^ y[i];
+	}
+	return diff == 0;
+}
+
+/* Records the first violation of this run; returns false (so callers return it). */
+__attribute__((format(printf, 3, 4), cold, noinline)) static bool
+fail(struct run *r, const char *invariant, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->v->invariant) {
+		r->v->invariant = invariant;
+		va_start(ap, fmt);
+		vsnprintf(r->v->detail, sizeof(r->v->detail), fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
 
 static bool in_region(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
 {
@@ -46,6 +128,26 @@ static bool monitor_memory(const struct fuzz_world *fw, uint64_t a, uint64_t len
 	return in_region(a, len, fw->plat.image.base, fw->plat.image.size) ||
 	       in_region(a, len, fw->plat.data.base, fw->plat.data.size);
 }
+
+/* The view of TVM @id (1..8), asked of the monitor once per run; NULL when there is none. */
+static const struct mon_tvm_view *tvm_view(struct run *r, uint64_t id)
+{
+	if (id == 0 || id > FUZZ_TVMS) {
+		return mon_introspect_tvm(r->fw->mon, id, &r->tvm[0]) ? &r->tvm[0] : NULL;
+	}
+	if (!r->tvm_known[id]) {
+		r->tvm_known[id] = true;
+		r->tvm_exists[id] = mon_introspect_tvm(r->fw->mon, id, &r->tvm[id]);
+	}
+	return r->tvm_exists[id] ? &r->tvm[id] : NULL;
+}
+
+static uint64_t conf_page_index(const struct fuzz_world *fw, uint64_t pa)
+{
+	return (pa - fw->conf.base) / SHIM_PAGE_SIZE;
+}
+
+/* ------------------------------------------------------------ I1, I4 --- */
 
 static bool su_reaches(const struct shim_pmp *pmp, uint64_t base, uint64_t size)
 {
@@ -60,102 +162,141 @@ static bool su_reaches(const struct shim_pmp *pmp, uint64_t base, uint64_t size)
 	return false;
 }
 
-/* I1 and I4 on every hart's PMP, by the context running there. */
-static void check_pmp(struct fuzz_world *fw, unsigned int op)
+static bool pmp_known(const struct fuzz_pmp_ok *ok, bool virt, const struct shim_pmp *pmp)
 {
+	return ok->valid && ok->virt == virt && fuzz_raw_equal(&ok->pmp, pmp, sizeof(*pmp));
+}
+
+/* I1 and I4 on every hart's PMP, by the context running there. */
+static bool check_pmp(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
+
+	_Static_assert(sizeof(struct shim_pmp) % 8 == 0, "PMP images compare in words");
 	for (unsigned int h = 0; h < fw->harts; h++) {
 		const struct shim_hart *hart = &fw->w->hart[h];
-		char d[64];
+		bool virt = shim_mode_virt(hart->mode);
 
 		if (hart->mode == SHIM_MODE_M) {
 			continue;
 		}
-		/* A PMP image already found good for this kind of context: nothing to redo
-		 * (layouts alternate between the host's and a TVM's). */
-		bool virt = shim_mode_virt(hart->mode);
+		/* The image this hart had when last found good, or one found good in this kind
+		 * of context (layouts alternate between the host's and a TVM's): nothing to
+		 * redo, the verdict depends only on the image and the context. */
 		bool known = false;
-		for (unsigned int c = 0; c < 4 && !known; c++) {
-			known = fw->pmp_ok[c].valid && fw->pmp_ok[c].virt == virt &&
-				memcmp(&fw->pmp_ok[c].pmp, &hart->pmp, sizeof(hart->pmp)) == 0;
+		if (!r->full) {
+			known = pmp_known(&fw->pmp_last[h], virt, &hart->pmp);
+			for (unsigned int c = 0; c < 4 && !known; c++) {
+				known = pmp_known(&fw->pmp_ok[c], virt, &hart->pmp);
+			}
 		}
-		if (known) {
-			continue;
+		if (!known) {
+			if (su_reaches(&hart->pmp, fw->plat.image.base, fw->plat.image.size) ||
+			    su_reaches(&hart->pmp, fw->plat.data.base, fw->plat.data.size)) {
+				return fail(r, virt ? inv_i4 : inv_i1,
+					    "S/U on hart %u can reach monitor memory", h);
+			}
+			if (!virt && su_reaches(&hart->pmp, fw->conf.base, fw->conf.size)) {
+				return fail(r, inv_i1,
+					    "S/U on hart %u can reach confidential memory", h);
+			}
+			if (r->full) {
+				continue;
+			}
+			struct fuzz_pmp_ok *slot = &fw->pmp_ok[fw->pmp_ok_next++ % 4];
+			slot->valid = true;
+			slot->virt = virt;
+			slot->pmp = hart->pmp;
 		}
-		snprintf(d, sizeof(d), "S/U on hart %u can reach ", h);
-		if (su_reaches(&hart->pmp, fw->plat.image.base, fw->plat.image.size) ||
-		    su_reaches(&hart->pmp, fw->plat.data.base, fw->plat.data.size)) {
-			strncat(d, "monitor memory", sizeof(d) - strlen(d) - 1);
-			fuzz_fail(op, shim_mode_virt(hart->mode) ? inv_i4 : inv_i1, d);
+		if (!r->full && !pmp_known(&fw->pmp_last[h], virt, &hart->pmp)) {
+			fw->pmp_last[h].valid = true;
+			fw->pmp_last[h].virt = virt;
+			fw->pmp_last[h].pmp = hart->pmp;
 		}
-		if (!shim_mode_virt(hart->mode) &&
-		    su_reaches(&hart->pmp, fw->conf.base, fw->conf.size)) {
-			strncat(d, "confidential memory", sizeof(d) - strlen(d) - 1);
-			fuzz_fail(op, inv_i1, d);
-		}
-		struct fuzz_pmp_ok *slot = &fw->pmp_ok[fw->pmp_ok_next++ % 4];
-		slot->valid = true;
-		slot->virt = virt;
-		slot->pmp = hart->pmp;
 	}
+	return true;
 }
 
-static void check_table_page(struct walk_state *ws, uint64_t pa)
-{
-	struct mon_page_view pv;
-	char d[96];
+/* -------------------------------------------------------- I2, I3, I10 --- */
 
-	if (!mon_introspect_page(ws->fw->mon, pa, &pv) || pv.state != MON_PAGE_TVM_PT ||
-	    pv.owner != ws->tvm) {
-		snprintf(d, sizeof(d), "TVM %llu's table page 0x%llx is not its confidential table",
-			 (unsigned long long)ws->tvm, (unsigned long long)pa);
-		fuzz_fail(ws->op, inv_i3, d);
+struct walk_state {
+	struct run *r;
+	struct fuzz_walk *out;
+	uint64_t tvm;
+};
+
+static bool check_table_page(struct walk_state *ws, uint64_t pa)
+{
+	struct fuzz_world *fw = ws->r->fw;
+	uint64_t idx = conf_page_index(fw, pa);
+
+	if (pa < fw->conf.base || idx >= ws->r->nrec || ws->r->rec[idx].state != MON_PAGE_TVM_PT ||
+	    ws->r->rec[idx].owner != ws->tvm) {
+		return fail(ws->r, inv_i3,
+			    "TVM %llu's table page 0x%llx is not its confidential table",
+			    (unsigned long long)ws->tvm, (unsigned long long)pa);
 	}
-	ws->tables++;
+	if (idx < FUZZ_CONF_PAGES_MAX) {
+		ws->out->state[idx] = MON_PAGE_TVM_PT;
+		ws->out->owner[idx] = (uint8_t)ws->tvm;
+	}
+	ws->out->tables[ws->tvm]++;
+	return true;
 }
 
-static void check_leaf(struct walk_state *ws, uint64_t pa, uint64_t size)
+static bool check_leaf(struct walk_state *ws, uint64_t pa, uint64_t size)
 {
-	struct fuzz_world *fw = ws->fw;
-	char d[112];
+	struct fuzz_world *fw = ws->r->fw;
 
 	if (in_region(pa, size, fw->conf.base, fw->conf.size)) {
 		for (uint64_t off = 0; off < size; off += SHIM_PAGE_SIZE) {
-			struct mon_page_view pv;
-			uint64_t idx = (pa + off - fw->conf.base) / SHIM_PAGE_SIZE;
+			uint64_t idx = conf_page_index(fw, pa + off);
 
-			if (!mon_introspect_page(fw->mon, pa + off, &pv) ||
-			    pv.state != MON_PAGE_TVM_DATA || pv.owner != ws->tvm) {
-				snprintf(
-					d, sizeof(d),
+			if (pa + off < fw->conf.base || idx >= ws->r->nrec ||
+			    ws->r->rec[idx].state != MON_PAGE_TVM_DATA ||
+			    ws->r->rec[idx].owner != ws->tvm) {
+				return fail(
+					ws->r, inv_i2,
 					"TVM %llu reaches confidential page 0x%llx it does not own",
 					(unsigned long long)ws->tvm,
 					(unsigned long long)(pa + off));
-				fuzz_fail(ws->op, inv_i2, d);
 			}
-			if (idx < MAX_CONF_PAGES) {
-				if (ws->owner[idx] && ws->owner[idx] != ws->tvm) {
-					fuzz_fail(ws->op, inv_i2,
-						  "a confidential page in two TVMs");
+			if (idx < FUZZ_CONF_PAGES_MAX) {
+				uint8_t *owner = &ws->out->owner[idx];
+				if (*owner && *owner != ws->tvm) {
+					return fail(ws->r, inv_i2,
+						    "a confidential page in two TVMs");
 				}
-				if (!ws->owner[idx]) {
-					ws->data++;
+				if (!*owner) {
+					ws->out->data[ws->tvm]++;
 				}
-				ws->owner[idx] = (uint8_t)ws->tvm;
+				*owner = (uint8_t)ws->tvm;
+				ws->out->state[idx] = MON_PAGE_TVM_DATA;
 			}
 		}
-		return;
+		return true;
 	}
 	if (monitor_memory(fw, pa, size)) {
-		snprintf(d, sizeof(d), "TVM %llu's tables reach monitor memory 0x%llx",
-			 (unsigned long long)ws->tvm, (unsigned long long)pa);
-		fuzz_fail(ws->op, inv_i2, d);
+		return fail(ws->r, inv_i2, "TVM %llu's tables reach monitor memory 0x%llx",
+			    (unsigned long long)ws->tvm, (unsigned long long)pa);
 	}
+	return true;
+}
+
+/* The index of the first valid PTE in @pte[@from, @n), or @n (most entries are invalid). */
+__attribute__((no_sanitize("address", "undefined"))) static unsigned int
+next_valid(const uint64_t *pte, unsigned int from, unsigned int n)
+{
+	while (from < n && !(pte[from] & PTE_V)) {
+		from++;
+	}
+	return from;
 }
 
 /* Walks one TVM's tables (hardware view) with an explicit stack. Not
  * instrumented by ASan: it reads emulated DRAM through pointers the shim
- * bounds-checked, and it runs after every operation. */
-__attribute__((no_sanitize("address"))) static void walk_tvm(struct walk_state *ws,
+ * bounds-checked. */
+__attribute__((no_sanitize("address"))) static bool walk_tvm(struct walk_state *ws,
 							     const struct mon_tvm_view *t)
 {
 	struct {
@@ -169,7 +310,9 @@ __attribute__((no_sanitize("address"))) static void walk_tvm(struct walk_state *
 	unsigned int depth = 1;
 
 	for (unsigned int i = 0; i < 4; i++) {
-		check_table_page(ws, t->root + (uint64_t)i * SHIM_PAGE_SIZE);
+		if (!check_table_page(ws, t->root + (uint64_t)i * SHIM_PAGE_SIZE)) {
+			return false;
+		}
 	}
 	stack[0].table = t->root;
 	stack[0].pte = NULL;
@@ -180,29 +323,31 @@ __attribute__((no_sanitize("address"))) static void walk_tvm(struct walk_state *
 		typeof(&stack[0]) f = &stack[depth - 1];
 		uint64_t pte = 0;
 
+		if (!f->pte) {
+			f->pte = (const uint64_t *)(const void *)shim_mem_ptr(
+				&ws->r->fw->w->mem, f->table, (size_t)f->entries * 8, false);
+			if (!f->pte) {
+				return fail(ws->r, inv_i3, "a table outside memory");
+			}
+		}
+		f->next = next_valid(f->pte, f->next, f->entries);
 		if (f->next == f->entries) {
 			depth--;
 			continue;
 		}
-		if (!f->pte) {
-			f->pte = (const uint64_t *)(const void *)shim_mem_ptr(
-				&ws->fw->w->mem, f->table, (size_t)f->entries * 8, false);
-			if (!f->pte) {
-				fuzz_fail(ws->op, inv_i3, "a table outside memory");
-			}
-		}
 		pte = f->pte[f->next++];
-		if (!(pte & PTE_V)) {
-			continue;
-		}
 		if (pte & PTE_RWX) {
-			check_leaf(ws, PPN(pte), UINT64_C(1) << (12 + 9 * f->level));
+			if (!check_leaf(ws, PPN(pte), UINT64_C(1) << (12 + 9 * f->level))) {
+				return false;
+			}
 			continue;
 		}
 		if (f->level == 0 || depth == 5) {
-			fuzz_fail(ws->op, inv_i3, "a pointer PTE at level 0");
+			return fail(ws->r, inv_i3, "a pointer PTE at level 0");
 		}
-		check_table_page(ws, PPN(pte));
+		if (!check_table_page(ws, PPN(pte))) {
+			return false;
+		}
 		stack[depth].table = PPN(pte);
 		stack[depth].pte = NULL;
 		stack[depth].level = f->level - 1;
@@ -210,79 +355,192 @@ __attribute__((no_sanitize("address"))) static void walk_tvm(struct walk_state *
 		stack[depth].entries = 512;
 		depth++;
 	}
+	return true;
 }
 
-/* I5: the monitor's view of who runs where matches the harts' modes. */
-static void check_running(struct fuzz_world *fw, unsigned int op)
+/* The TVMs whose tables a walk covers, as the monitor describes them now. */
+static void walk_keys(struct run *r, struct fuzz_walk_key key[FUZZ_TVMS])
 {
-	for (unsigned int h = 0; h < fw->harts; h++) {
-		uint64_t rt;
-		uint64_t rv;
-		bool runs = mon_introspect_hart(fw->mon, h, &rt, &rv);
-		struct mon_tvm_view t;
-		struct mon_vcpu_view vv;
-		if (runs != shim_mode_virt(fw->w->hart[h].mode)) {
-			fuzz_fail(op, inv_i5,
-				  "a hart's mode disagrees with the vCPU the monitor put there");
-		}
-		if (runs && (!mon_introspect_tvm(fw->mon, rt, &t) ||
-			     !mon_introspect_vcpu(fw->mon, rt, rv, &vv) ||
-			     vv.state != MON_VCPU_RUNNING || vv.hart != h)) {
-			fuzz_fail(op, inv_i5,
-				  "a hart runs a vCPU that is not running there (or is gone)");
+	memset(key, 0, sizeof(key[0]) * FUZZ_TVMS);
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		const struct mon_tvm_view *t = tvm_view(r, id);
+		if (t) {
+			key[id - 1].root = t->root;
+			key[id - 1].mode = t->hgatp_mode;
 		}
 	}
 }
 
-/* I2, I3, I10 over all TVMs, and I5 per vCPU. */
-static void check_tvms(struct fuzz_world *fw, unsigned int op)
+/* Walks every TVM's tables into @out, checking each page against the records (I2, I3). */
+static bool walk_all(struct run *r, struct fuzz_walk *out)
 {
-	static uint8_t owner[MAX_CONF_PAGES];
-	uint64_t data_owned[9] = { 0 };
-	uint64_t pt_owned[9] = { 0 };
-	uint64_t secret_owned[9] = { 0 };
-	uint64_t conf_pages = fw->conf.size / SHIM_PAGE_SIZE;
+	memset(out, 0, sizeof(*out));
+	walk_keys(r, out->key);
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		const struct mon_tvm_view *t = tvm_view(r, id);
+		struct walk_state ws = { .r = r, .out = out, .tvm = id };
 
-	/* One pass over the records: what each TVM owns. */
-	uint64_t nrec;
-	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &nrec);
-	for (uint64_t p = 0; p < conf_pages && p < nrec; p++) {
-		struct mon_page_view pv = rec[p];
-		if (pv.state == MON_PAGE_FREE || pv.owner > 8) {
+		if (t && !walk_tvm(&ws, t)) {
+			return false;
+		}
+	}
+	out->valid = true;
+	return true;
+}
+
+/* Whether the cached walk still describes the tables: same TVMs, no table page written. */
+static bool walk_current(struct run *r, const struct fuzz_walk *walk)
+{
+	struct fuzz_world *fw = r->fw;
+	struct fuzz_walk_key key[FUZZ_TVMS];
+	const uint32_t *written;
+	size_t n = shim_mem_watch_pages(&fw->w->mem, &written);
+	uint64_t first = (fw->conf.base - fw->w->mem.base) / SHIM_PAGE_SIZE;
+
+	if (!walk->valid) {
+		return false;
+	}
+	/* The TVMs are the monitor's memory: unchanged while it did not run. */
+	if (r->monitor_ran) {
+		walk_keys(r, key);
+		if (memcmp(key, walk->key, sizeof(key)) != 0) {
+			return false;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = written[i] - first;
+		if (written[i] >= first && idx < FUZZ_CONF_PAGES_MAX &&
+		    walk->state[idx] == MON_PAGE_TVM_PT) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The records of pages the cached walk reached still say what the walk found (I2, I3). */
+static bool check_changed_against_walk(struct run *r, const struct fuzz_walk *walk)
+{
+	for (size_t i = 0; i < r->nchanged; i++) {
+		uint32_t idx = r->fw->changed[i];
+		uint64_t pa = r->fw->conf.base + (uint64_t)idx * SHIM_PAGE_SIZE;
+
+		if (!walk->state[idx]) {
+			continue; /* unreached: I10's counts say whether it may be owned */
+		}
+		if (r->rec[idx].state == walk->state[idx] &&
+		    r->rec[idx].owner == walk->owner[idx]) {
+			continue;
+		}
+		if (walk->state[idx] == MON_PAGE_TVM_PT) {
+			return fail(r, inv_i3,
+				    "TVM %u's table page 0x%llx is not its confidential table",
+				    walk->owner[idx], (unsigned long long)pa);
+		}
+		return fail(r, inv_i2, "TVM %u reaches confidential page 0x%llx it does not own",
+			    walk->owner[idx], (unsigned long long)pa);
+	}
+	return true;
+}
+
+/* I10 from the records, against what the walk found. */
+static bool check_accounting(struct run *r, const struct fuzz_walk *walk)
+{
+	uint64_t data_owned[FUZZ_TVMS + 1] = { 0 };
+	uint64_t pt_owned[FUZZ_TVMS + 1] = { 0 };
+	uint64_t secret_owned[FUZZ_TVMS + 1] = { 0 };
+
+	for (uint64_t p = 0; p < r->nrec; p++) {
+		struct mon_page_view pv = r->rec[p];
+		if (pv.state == MON_PAGE_FREE || pv.owner > FUZZ_TVMS) {
 			continue;
 		}
 		data_owned[pv.owner] += pv.state == MON_PAGE_TVM_DATA;
 		pt_owned[pv.owner] += pv.state == MON_PAGE_TVM_PT;
 		secret_owned[pv.owner] += pv.state == MON_PAGE_TVM_SECRET;
 		if (pv.state == MON_PAGE_TVM_META) {
-			fuzz_fail(op, inv_i10, "scratch pages outlived the call that took them");
+			return fail(r, inv_i10, "scratch pages outlived the call that took them");
 		}
 	}
-	memset(owner, 0, sizeof(owner));
-	for (uint64_t id = 1; id <= 8; id++) {
-		struct mon_tvm_view t;
-		struct walk_state ws = { .fw = fw, .op = op, .tvm = id, .owner = owner };
-
-		if (!mon_introspect_tvm(fw->mon, id, &t)) {
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		if (!tvm_view(r, id)) {
 			if (data_owned[id] || pt_owned[id] || secret_owned[id]) {
-				fuzz_fail(op, inv_i10, "pages owned by a TVM that does not exist");
+				return fail(r, inv_i10, "pages owned by a TVM that does not exist");
 			}
 			continue;
 		}
 		if (secret_owned[id] > 1) {
-			fuzz_fail(op, inv_i10, "a TVM owns more than one secret page");
+			return fail(r, inv_i10, "a TVM owns more than one secret page");
 		}
-		walk_tvm(&ws, &t);
-		if (data_owned[id] != ws.data || pt_owned[id] != ws.tables) {
-			char d[128];
-			snprintf(d, sizeof(d),
-				 "TVM %llu owns %llu data/%llu table pages, tables reach %llu/%llu",
-				 (unsigned long long)id, (unsigned long long)data_owned[id],
-				 (unsigned long long)pt_owned[id], (unsigned long long)ws.data,
-				 (unsigned long long)ws.tables);
-			fuzz_fail(op, inv_i10, d);
+		if (data_owned[id] != walk->data[id] || pt_owned[id] != walk->tables[id]) {
+			return fail(
+				r, inv_i10,
+				"TVM %llu owns %llu data/%llu table pages, tables reach %llu/%llu",
+				(unsigned long long)id, (unsigned long long)data_owned[id],
+				(unsigned long long)pt_owned[id],
+				(unsigned long long)walk->data[id],
+				(unsigned long long)walk->tables[id]);
 		}
-		for (uint64_t v = 0; v < t.vcpu_count; v++) {
+	}
+	return true;
+}
+
+/* I2, I3 and I10 over all TVMs. */
+static bool check_tvms(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
+
+	if (r->full) {
+		return walk_all(r, &fw->walk_full) && check_accounting(r, &fw->walk_full);
+	}
+	struct fuzz_walk *walk = &fw->cache.walk;
+	bool current = fw->cache.valid && walk_current(r, walk);
+	if (current && r->nchanged == 0) {
+		return true; /* same tables, same records: same verdict */
+	}
+	if (current) {
+		if (!check_changed_against_walk(r, walk)) {
+			return false;
+		}
+	} else {
+		fw->cache.walk_gen++;
+		fw->log.walk = true;
+		r->walked = true;
+		if (!walk_all(r, walk)) {
+			walk->valid = false;
+			return false;
+		}
+	}
+	return check_accounting(r, walk);
+}
+
+/* ----------------------------------------------------------------- I5 --- */
+
+static bool check_running(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
+
+	/* The monitor's view of who runs where matches the harts' modes. */
+	for (unsigned int h = 0; h < fw->harts; h++) {
+		uint64_t rt;
+		uint64_t rv;
+		bool runs = mon_introspect_hart(fw->mon, h, &rt, &rv);
+		struct mon_vcpu_view vv;
+
+		if (runs != shim_mode_virt(fw->w->hart[h].mode)) {
+			return fail(r, inv_i5,
+				    "a hart's mode disagrees with the vCPU the monitor put there");
+		}
+		if (runs && (!tvm_view(r, rt) || !mon_introspect_vcpu(fw->mon, rt, rv, &vv) ||
+			     vv.state != MON_VCPU_RUNNING || vv.hart != h)) {
+			return fail(r, inv_i5,
+				    "a hart runs a vCPU that is not running there (or is gone)");
+		}
+	}
+	/* Every vCPU the monitor says is running is the one on its hart. */
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		const struct mon_tvm_view *t = tvm_view(r, id);
+
+		for (uint64_t v = 0; t && v < t->vcpu_count; v++) {
 			struct mon_vcpu_view vv;
 			uint64_t rt;
 			uint64_t rv;
@@ -293,55 +551,102 @@ static void check_tvms(struct fuzz_world *fw, unsigned int op)
 			if (vv.hart >= fw->harts || !shim_mode_virt(fw->w->hart[vv.hart].mode) ||
 			    !mon_introspect_hart(fw->mon, vv.hart, &rt, &rv) || rt != id ||
 			    rv != v) {
-				fuzz_fail(op, inv_i5, "a running vCPU is not the one on its hart");
+				return fail(r, inv_i5, "a running vCPU is not the one on its hart");
 			}
 		}
 	}
-	check_running(fw, op);
+	return true;
 }
 
-/* I6: a free confidential page written since the snapshot must be zero again. */
-__attribute__((no_sanitize("address"))) static void check_scrub(struct fuzz_world *fw,
-								unsigned int op)
+/* ----------------------------------------------------------------- I6 --- */
+
+__attribute__((no_sanitize("address", "undefined"))) static bool
+page_is_zero(const struct shim_mem *mem, uint64_t pa)
 {
+	const uint64_t *w = (const uint64_t *)(const void *)(mem->dram + (pa - mem->base));
+	uint64_t any = 0;
+
+	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i++) {
+		any |= w[i];
+	}
+	return any == 0;
+}
+
+static bool check_free_page_zero(struct run *r, uint64_t idx)
+{
+	uint64_t pa = r->fw->conf.base + idx * SHIM_PAGE_SIZE;
+
+	if (idx >= r->nrec || r->rec[idx].state != MON_PAGE_FREE ||
+	    page_is_zero(&r->fw->w->mem, pa)) {
+		return true;
+	}
+	return fail(r, inv_i6, "free confidential page 0x%llx holds data", (unsigned long long)pa);
+}
+
+/*
+ * I6: every free confidential page is zero. A page the shim never wrote is
+ * zero (fresh anonymous memory), so from scratch only written pages need
+ * reading; incrementally, a free page found zero stays zero until it is
+ * written, and a page that became free must be read.
+ */
+static bool check_scrub(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
 	const struct shim_mem *mem = &fw->w->mem;
+	uint64_t first = (fw->conf.base - mem->base) / SHIM_PAGE_SIZE;
 
-	for (size_t i = 0; i < mem->dirty_count; i++) {
-		uint64_t pa = mem->base + (uint64_t)mem->dirty_list[i] * SHIM_PAGE_SIZE;
-		struct mon_page_view pv;
-		const uint8_t *bytes;
-
-		if (!mon_introspect_page(fw->mon, pa, &pv) || pv.state != MON_PAGE_FREE) {
-			continue;
-		}
-		bytes = mem->dram + (pa - mem->base);
-		for (size_t b = 0; b < SHIM_PAGE_SIZE; b++) {
-			if (bytes[b]) {
-				char d[80];
-				snprintf(d, sizeof(d), "free confidential page 0x%llx holds data",
-					 (unsigned long long)pa);
-				fuzz_fail(op, inv_i6, d);
+	if (r->full || !fw->cache.valid) {
+		for (uint64_t idx = 0; idx < r->nrec; idx++) {
+			uint64_t p = first + idx;
+			if (((mem->touched[p / 64] >> (p % 64)) & 1) &&
+			    !check_free_page_zero(r, idx)) {
+				return false;
 			}
 		}
+		return true;
 	}
+	const uint32_t *written;
+	size_t n = shim_mem_watch_pages(mem, &written);
+	for (size_t i = 0; i < n; i++) {
+		if (written[i] >= first && !check_free_page_zero(r, written[i] - first)) {
+			return false;
+		}
+	}
+	for (size_t i = 0; i < r->nchanged; i++) {
+		if (!check_free_page_zero(r, fw->changed[i])) {
+			return false;
+		}
+	}
+	return true;
 }
+
+/* ----------------------------------------------------------------- I9 --- */
 
 /*
  * I9: every cached translation agrees with the tables of the context that
  * runs on the hart (world switches flush); a host hart caches nothing that
  * reaches confidential or monitor memory.
  */
-static void check_tlbs(struct fuzz_world *fw, unsigned int op)
+static bool check_tlbs(struct run *r)
 {
+	struct fuzz_world *fw = r->fw;
+
 	for (unsigned int h = 0; h < fw->harts; h++) {
 		const struct shim_hart *hart = &fw->w->hart[h];
 		uint64_t rt = 0;
 		uint64_t rv = 0;
 		bool guest = mon_introspect_hart(fw->mon, h, &rt, &rv);
-		struct mon_tvm_view t;
+		const struct mon_tvm_view *t = guest ? tvm_view(r, rt) : NULL;
+		struct fuzz_tlb_ok *ok = h < FUZZ_MAX_HARTS ? &fw->cache.tlb[h] : NULL;
 
-		if (guest && !mon_introspect_tvm(fw->mon, rt, &t)) {
-			fuzz_fail(op, inv_i9, "a hart runs a vCPU of a TVM that does not exist");
+		if (guest && !t) {
+			return fail(r, inv_i9, "a hart runs a vCPU of a TVM that does not exist");
+		}
+		/* Same entries, same context, same tables as when found good: same verdict. */
+		if (!r->full && fw->cache.valid && ok && ok->valid && ok->guest == guest &&
+		    (!guest || (ok->hgatp == t->hgatp && ok->walk_gen == fw->cache.walk_gen)) &&
+		    fuzz_raw_equal(ok->entry, hart->tlb.entry, sizeof(ok->entry))) {
+			continue;
 		}
 		for (unsigned int e = 0; e < SHIM_TLB_ENTRIES; e++) {
 			const struct shim_tlb_entry *te = &hart->tlb.entry[e];
@@ -356,51 +661,290 @@ static void check_tlbs(struct fuzz_world *fw, unsigned int op)
 			if (!guest) {
 				if (in_region(te->hpa, size, fw->conf.base, fw->conf.size) ||
 				    monitor_memory(fw, te->hpa, size)) {
-					fuzz_fail(op, inv_i9,
-						  "a host hart caches a protected translation");
+					return fail(r, inv_i9,
+						    "a host hart caches a protected translation");
 				}
 				continue;
 			}
-			if (!shim_mmu_gstage_lookup(&fw->w->mem, t.hgatp, te->gpa, &pa, &pte,
+			if (!shim_mmu_gstage_lookup(&fw->w->mem, t->hgatp, te->gpa, &pa, &pte,
 						    &shift) ||
 			    (pa & ~(size - 1)) != te->hpa) {
-				char d[96];
-				snprintf(d, sizeof(d),
-					 "hart %u caches GPA 0x%llx the tables no longer map", h,
-					 (unsigned long long)te->gpa);
-				fuzz_fail(op, inv_i9, d);
+				return fail(r, inv_i9,
+					    "hart %u caches GPA 0x%llx the tables no longer map", h,
+					    (unsigned long long)te->gpa);
 			}
+		}
+		if (!r->full && ok) {
+			fw->log.tlb |= (uint8_t)(1u << h);
+			ok->valid = true;
+			ok->guest = guest;
+			ok->hgatp = guest ? t->hgatp : 0;
+			ok->walk_gen = fw->cache.walk_gen;
+			_Static_assert(sizeof(ok->entry) % 8 == 0, "TLB images copy in words");
+			fuzz_raw_copy(ok->entry, hart->tlb.entry, sizeof(ok->entry));
+		}
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ records --- */
+
+/*
+ * The records that differ from the cache, into fw->changed; updates the
+ * cache. Not instrumented: the records are the monitor's memory as the
+ * hardware holds it, read in words.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static void diff_records(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
+	const uint64_t *now = (const uint64_t *)(const void *)r->rec;
+	uint64_t *seen = fw->cache.rec;
+	uint64_t words = r->nrec / 2;
+	struct fuzz_cache_log *log = &fw->log;
+
+	_Static_assert(sizeof(struct mon_page_view) == 4, "two records per word");
+	r->nchanged = 0;
+	/* Blocks of eight words first: most records never change. */
+	for (uint64_t b = 0; b < words; b += 8) {
+		uint64_t end = b + 8 < words ? b + 8 : words;
+		uint64_t any = 0;
+		for (uint64_t i = b; i < end; i++) {
+			any |= now[i] ^ seen[i];
+		}
+		for (uint64_t i = b; any && i < end; i++) {
+			uint64_t x = now[i] ^ seen[i];
+			if (!x) {
+				continue;
+			}
+			if (log->nrec < sizeof(log->rec) / sizeof(log->rec[0])) {
+				log->rec[log->nrec++] = (uint32_t)i;
+			} else {
+				log->rec_all = true;
+			}
+			if (x & UINT64_C(0xFFFFFFFF)) {
+				fw->changed[r->nchanged++] = (uint32_t)(2 * i);
+			}
+			if (x >> 32) {
+				fw->changed[r->nchanged++] = (uint32_t)(2 * i + 1);
+			}
+			seen[i] = now[i];
+		}
+	}
+	if (r->nrec & 1) {
+		/* The odd last record: the low half of the next word. */
+		uint32_t last;
+		memcpy(&last, &r->rec[r->nrec - 1], 4);
+		if ((uint32_t)seen[words] != last) {
+			fw->changed[r->nchanged++] = (uint32_t)(r->nrec - 1);
+			seen[words] = last;
+			log->rec_all = true;
 		}
 	}
 }
 
-void fuzz_poison_free_pages(struct fuzz_world *fw)
+/* ------------------------------------------------------------ poison --- */
+
+static void poison_page(struct fuzz_world *fw, uint64_t idx, const struct mon_page_view *rec)
 {
+	uint64_t bit = UINT64_C(1) << (idx % 64);
+
+	if (rec[idx].state == MON_PAGE_FREE && !(fw->poisoned[idx / 64] & bit)) {
+		shim_mem_poison(&fw->w->mem, fw->conf.base + idx * SHIM_PAGE_SIZE, SHIM_PAGE_SIZE);
+		fw->poisoned[idx / 64] |= bit;
+	}
+}
+
+/*
+ * Any access to a free confidential page through a host pointer is a bug:
+ * ASan reports it at once (hal_mon_map unpoisons what the monitor takes).
+ * Pages poisoned before and not unpoisoned since stay poisoned; the shim
+ * reports what it unpoisoned.
+ */
+static void poison(struct fuzz_world *fw, bool all, const uint32_t *changed, size_t nchanged)
+{
+	struct shim_mem *mem = &fw->w->mem;
 	uint64_t n;
 	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
+	uint64_t first = (fw->conf.base - mem->base) / SHIM_PAGE_SIZE;
+	const uint32_t *unpoisoned;
+	size_t nun = shim_mem_unpoisoned_pages(mem, &unpoisoned);
 
-	/* Any access to a free confidential page through a host pointer is a bug:
-	 * ASan reports it at once (hal_mon_map unpoisons what the monitor takes). */
-	for (uint64_t p = 0; p < n; p++) {
-		if (rec[p].state == MON_PAGE_FREE) {
-			shim_mem_poison(&fw->w->mem, fw->conf.base + p * SHIM_PAGE_SIZE,
-					SHIM_PAGE_SIZE);
+	n = n < fw->conf.size / SHIM_PAGE_SIZE ? n : fw->conf.size / SHIM_PAGE_SIZE;
+	n = n < FUZZ_CONF_PAGES_MAX ? n : FUZZ_CONF_PAGES_MAX;
+	for (size_t i = 0; i < nun; i++) {
+		uint64_t idx = unpoisoned[i] - first;
+		if (unpoisoned[i] >= first && idx < n) {
+			fw->poisoned[idx / 64] &= ~(UINT64_C(1) << (idx % 64));
+			poison_page(fw, idx, rec);
 		}
 	}
+	shim_mem_unpoisoned_clear(mem);
+	if (all) {
+		for (uint64_t idx = 0; idx < n; idx++) {
+			poison_page(fw, idx, rec);
+		}
+		return;
+	}
+	for (size_t i = 0; i < nchanged; i++) {
+		poison_page(fw, changed[i], rec);
+	}
+}
+
+/* --------------------------------------------------------------- runs --- */
+
+static bool run_checks(struct run *r)
+{
+	return check_pmp(r) && check_tvms(r) && check_running(r) && check_scrub(r) && check_tlbs(r);
+}
+
+/* One run in @full or incremental mode; fills @v, true when every invariant held. */
+static bool oracle_run(struct fuzz_world *fw, bool full, struct fuzz_verdict *v)
+{
+	static struct run r;
+	uint64_t n;
+
+	/* Not the TVM views: each is filled when first asked for (tvm_known). */
+	memset(r.tvm_known, 0, sizeof(r.tvm_known));
+	r.nchanged = 0;
+	r.walked = false;
+	r.fw = fw;
+	r.full = full;
+	r.v = v;
+	v->invariant = NULL;
+	v->detail[0] = '\0';
+	r.rec = mon_introspect_pages(fw->mon, &n);
+	r.nrec = n < fw->conf.size / SHIM_PAGE_SIZE ? n : fw->conf.size / SHIM_PAGE_SIZE;
+	r.nrec = r.nrec < FUZZ_CONF_PAGES_MAX ? r.nrec : FUZZ_CONF_PAGES_MAX;
+	if (full) {
+		bool ok = run_checks(&r);
+		poison(fw, true, NULL, 0);
+		return ok;
+	}
+	if (!fw->cache.valid) {
+		fw->log.all = true;
+		/* Nothing known: everything from scratch, then remember it. */
+		memset(&fw->cache, 0, offsetof(struct fuzz_oracle_cache, walk_gen));
+		memset(fw->cache.tlb, 0, sizeof(fw->cache.tlb));
+		fw->cache.walk_gen++;
+	}
+	/* The records are the monitor's memory, which only the monitor writes (a write from
+	 * anywhere else is for I1 and I4 to catch): unchanged while it did not run. */
+	r.monitor_ran = !fw->cache.valid || fw->cache.entries != fw->w->monitor_entries;
+	if (r.monitor_ran) {
+		diff_records(&r);
+	}
+	fw->cache.entries = fw->w->monitor_entries;
+	bool ok = run_checks(&r);
+	poison(fw, !fw->cache.valid, fw->changed, r.nchanged);
+	shim_mem_watch_clear(&fw->w->mem);
+	fw->cache.valid = ok;
+	return ok;
+}
+
+/* The incremental cache must be what a walk from scratch finds. */
+static bool same_walk(const struct fuzz_walk *a, const struct fuzz_walk *b)
+{
+	return a->valid == b->valid && memcmp(a->key, b->key, sizeof(a->key)) == 0 &&
+	       memcmp(a->data, b->data, sizeof(a->data)) == 0 &&
+	       memcmp(a->tables, b->tables, sizeof(a->tables)) == 0 &&
+	       memcmp(a->state, b->state, sizeof(a->state)) == 0 &&
+	       memcmp(a->owner, b->owner, sizeof(a->owner)) == 0;
+}
+
+bool fuzz_oracle_verdict(struct fuzz_world *fw, unsigned int op_index, enum fuzz_oracle_mode mode,
+			 struct fuzz_verdict *v)
+{
+	static struct fuzz_verdict full;
+
+	if (mode == FUZZ_ORACLE_FULL) {
+		return oracle_run(fw, true, v);
+	}
+	bool ok = oracle_run(fw, false, v);
+	if (mode != FUZZ_ORACLE_CROSS) {
+		return ok;
+	}
+	bool full_ok = oracle_run(fw, true, &full);
+	char d[400];
+	if (ok != full_ok) {
+		snprintf(d, sizeof(d), "incremental: %s%s%s; from scratch: %s%s%s",
+			 ok ? "all held" : v->invariant, ok ? "" : ": ", v->detail,
+			 full_ok ? "all held" : full.invariant, full_ok ? "" : ": ", full.detail);
+		fuzz_fail(op_index, "oracle cross-check", d);
+	}
+	if (ok && !same_walk(&fw->cache.walk, &fw->walk_full)) {
+		fuzz_fail(op_index, "oracle cross-check",
+			  "the cached table walk differs from a walk from scratch");
+	}
+	uint64_t n;
+	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
+	for (uint64_t p = 0; p < n && p < fw->conf.size / SHIM_PAGE_SIZE && p < FUZZ_CONF_PAGES_MAX;
+	     p++) {
+		if (rec[p].state == MON_PAGE_FREE && !((fw->poisoned[p / 64] >> (p % 64)) & 1)) {
+			fuzz_fail(op_index, "oracle cross-check", "a free page left unpoisoned");
+		}
+	}
+	return ok;
 }
 
 void fuzz_oracle_check(struct fuzz_world *fw, unsigned int op_index)
 {
-	check_pmp(fw, op_index);
-	/* Tables and records live in tracked memory: unchanged memory, unchanged verdict. */
-	if (!fw->checked_valid || fw->w->mem.watch_writes != fw->checked_writes) {
-		check_tvms(fw, op_index);
-		fuzz_poison_free_pages(fw);
-		fw->checked_writes = fw->w->mem.watch_writes;
-	} else {
-		check_running(fw, op_index);
+	static struct fuzz_verdict v;
+
+	if (!fuzz_oracle_verdict(fw, op_index, fuzz_oracle_mode, &v)) {
+		fuzz_fail(op_index, v.invariant, v.detail);
 	}
-	fw->checked_valid = true;
-	check_scrub(fw, op_index);
-	check_tlbs(fw, op_index);
+}
+
+void fuzz_oracle_save_prepared(struct fuzz_world *fw)
+{
+	static struct fuzz_verdict v;
+
+	/* The snapshot's own verdict fills the cache every input starts from. */
+	if (!oracle_run(fw, false, &v)) {
+		fuzz_fail(0, v.invariant, v.detail);
+	}
+	if (!fw->prep_cache) {
+		fw->prep_cache = malloc(sizeof(*fw->prep_cache));
+		if (!fw->prep_cache) {
+			abort();
+		}
+	}
+	*fw->prep_cache = fw->cache;
+	memset(&fw->log, 0, sizeof(fw->log));
+}
+
+void fuzz_oracle_restore_prepared(struct fuzz_world *fw)
+{
+	/* The memory went back to the snapshot: so does what the oracle knows of it. */
+	shim_mem_watch_clear(&fw->w->mem);
+	const struct fuzz_oracle_cache *prep = fw->prep_cache;
+	struct fuzz_cache_log *log = &fw->log;
+	if (!prep) {
+		return;
+	}
+	/* Only what the last input changed (the cache is 20 KiB; most inputs change little). */
+	if (log->all) {
+		fw->cache = *prep;
+	} else {
+		if (log->rec_all) {
+			memcpy(fw->cache.rec, prep->rec, sizeof(fw->cache.rec));
+		}
+		for (unsigned int i = 0; !log->rec_all && i < log->nrec; i++) {
+			fw->cache.rec[log->rec[i]] = prep->rec[log->rec[i]];
+		}
+		if (log->walk) {
+			fw->cache.walk = prep->walk;
+		}
+		for (unsigned int h = 0; h < FUZZ_MAX_HARTS; h++) {
+			if (log->tlb & (1u << h)) {
+				fw->cache.tlb[h] = prep->tlb[h];
+			}
+		}
+		fw->cache.valid = prep->valid;
+		fw->cache.walk_gen = prep->walk_gen;
+		fw->cache.entries = prep->entries; /* older than any entry since: compare again */
+	}
+	memset(log, 0, offsetof(struct fuzz_cache_log, rec));
+	/* The pages the reset copied back were unpoisoned: poison the free ones again. */
+	poison(fw, !fw->cache.valid, NULL, 0);
 }

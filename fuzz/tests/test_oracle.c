@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The incremental oracle (fuzz/common/oracle.c) against the same invariants
+ * computed from scratch: the same verdict and the same cached table walk
+ * after every operation of every seed and of random sequences; and
+ * violations planted in the emulated machine behind the engine's back are
+ * found by the incremental oracle with a warm cache.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "covemon/introspect.h"
+#include "test.h"
+#include "world_internal.h"
+
+#define VM_GPA	   UINT64_C(0x80000000)
+#define PTE_V	   UINT64_C(1)
+#define PTE_LEAF   UINT64_C(0xCF) /* V R W X A D */
+#define STATE_TVM  0x10		  /* CONFIG: one TVM promoted, nobody running */
+#define STATE_RUNS 0x20		  /* CONFIG: vCPU 0 of that TVM running on hart 0 */
+
+static struct fuzz_verdict inc;
+static struct fuzz_verdict full;
+
+/* Both oracles on @fw after operation @op: they must agree. Returns the incremental verdict. */
+static bool both_agree(struct fuzz_world *fw, unsigned int op)
+{
+	bool a = fuzz_oracle_verdict(fw, op, FUZZ_ORACLE_INCREMENTAL, &inc);
+	bool b = fuzz_oracle_verdict(fw, op, FUZZ_ORACLE_FULL, &full);
+
+	EXPECT_EQ(a, b);
+	if (a != b) {
+		fprintf(stderr, "op %u: incremental %s (%s), from scratch %s (%s)\n", op,
+			a ? "held" : inc.invariant, inc.detail, b ? "held" : full.invariant,
+			full.detail);
+	}
+	if (!a && !b) {
+		EXPECT_EQ(strcmp(inc.invariant, full.invariant), 0);
+	}
+	if (a && b) {
+		const struct fuzz_walk *c = &fw->cache.walk;
+		const struct fuzz_walk *s = &fw->walk_full;
+		EXPECT_EQ(memcmp(c->key, s->key, sizeof(c->key)), 0);
+		EXPECT_EQ(memcmp(c->data, s->data, sizeof(c->data)), 0);
+		EXPECT_EQ(memcmp(c->tables, s->tables, sizeof(c->tables)), 0);
+		EXPECT_EQ(memcmp(c->state, s->state, sizeof(c->state)), 0);
+		EXPECT_EQ(memcmp(c->owner, s->owner, sizeof(c->owner)), 0);
+	}
+	return a;
+}
+
+/* Runs @in with both oracles after every operation; returns how many operations ran. */
+static unsigned int run_both(const struct fuzz_input *in)
+{
+	struct fuzz_world *fw = fuzz_world_for(in->config);
+	unsigned int i;
+
+	fuzz_reset(fw);
+	for (i = 0; i < in->nops; i++) {
+		fuzz_perform(fw, in, i);
+		if (!both_agree(fw, i)) {
+			return i + 1; /* a real violation, found by both: the input ends here */
+		}
+	}
+	return i;
+}
+
+static size_t read_file(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, cap, f);
+		fclose(f);
+	}
+	return n;
+}
+
+/* Every file of @dir (seeds, regressions) through run_both; returns the operations run. */
+static unsigned int run_dir(const char *dir)
+{
+	static struct fuzz_input in;
+	static uint8_t buf[1u << 16];
+	char path[512];
+	unsigned int ops = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ASSERT_TRUE(d != NULL);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n < 4 || strcmp(e->d_name + n - 4, ".bin") != 0) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = read_file(path, buf, sizeof(buf));
+		if (fuzz_parse(buf, n, &in)) {
+			ops += run_both(&in);
+		}
+	}
+	closedir(d);
+	return ops;
+}
+
+TEST(fuzz_oracle, incremental_agrees_with_scratch_on_every_seed)
+{
+	unsigned int ops = run_dir(FUZZ_DIR "/corpus/sequence");
+
+	ops += run_dir(FUZZ_DIR "/regressions/sequence");
+	EXPECT_GT(ops, 400);
+}
+
+static uint64_t rng_state = UINT64_C(0x9E3779B97F4A7C15);
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/*
+ * Random sequences: seeds with bytes flipped, chunks of other seeds spliced
+ * in, random configurations. Deterministic (fixed generator state).
+ */
+TEST(fuzz_oracle, incremental_agrees_with_scratch_on_random_sequences)
+{
+	static uint8_t seeds[64][2048];
+	static size_t seed_len[64];
+	static uint8_t buf[4096];
+	static struct fuzz_input in;
+	unsigned int nseeds = 0;
+	unsigned int ops = 0;
+	char path[512];
+	DIR *d = opendir(FUZZ_DIR "/corpus/sequence");
+	struct dirent *e;
+
+	ASSERT_TRUE(d != NULL);
+	while ((e = readdir(d)) != NULL && nseeds < 64) {
+		if (strstr(e->d_name, ".bin")) {
+			snprintf(path, sizeof(path), "%s/%s", FUZZ_DIR "/corpus/sequence",
+				 e->d_name);
+			seed_len[nseeds] = read_file(path, seeds[nseeds], sizeof(seeds[0]));
+			nseeds += seed_len[nseeds] > 2;
+		}
+	}
+	closedir(d);
+	ASSERT_GT(nseeds, 10);
+	for (unsigned int k = 0; k < 300; k++) {
+		unsigned int s = (unsigned int)(rng() % nseeds);
+		size_t n = seed_len[s];
+
+		memcpy(buf, seeds[s], n);
+		for (unsigned int m = (unsigned int)(rng() % 8); m > 0; m--) {
+			uint64_t r = rng();
+			size_t at = 2 + (size_t)(r >> 8) % (n - 2);
+			switch (r % 4) {
+			case 0: buf[at] ^= (uint8_t)(1u << ((r >> 4) % 8)); break;
+			case 1: buf[at] = (uint8_t)(r >> 40); break;
+			case 2: { /* splice the tail of another seed after a separator */
+				unsigned int o = (unsigned int)((r >> 16) % nseeds);
+				size_t from = 2 + (size_t)(r >> 24) % (seed_len[o] - 2);
+				size_t take = seed_len[o] - from;
+				if (at + FUZZ_SEP_LEN + take <= sizeof(buf)) {
+					memcpy(buf + at, fuzz_sep, FUZZ_SEP_LEN);
+					memcpy(buf + at + FUZZ_SEP_LEN, seeds[o] + from, take);
+					n = at + FUZZ_SEP_LEN + take;
+				}
+				break;
+			}
+			default: n = at + 1; break; /* truncate */
+			}
+		}
+		if (rng() % 4 == 0) {
+			buf[1] = (uint8_t)rng(); /* another configuration */
+		}
+		if (fuzz_parse(buf, n, &in)) {
+			ops += run_both(&in);
+		}
+	}
+	EXPECT_GT(ops, 1000);
+}
+
+/* ----------------------------------------------------- planted bugs --- */
+
+/* The prepared world of @config, reset, with the incremental oracle's cache warm. */
+static struct fuzz_world *warm_world(uint8_t config)
+{
+	struct fuzz_world *fw = fuzz_world_for(config);
+
+	fuzz_reset(fw);
+	shim_hal_bind(fw->w);
+	ASSERT_TRUE(fuzz_oracle_verdict(fw, 0, FUZZ_ORACLE_INCREMENTAL, &inc));
+	ASSERT_TRUE(fw->cache.valid);
+	return fw;
+}
+
+/* The incremental verdict after the plant names @invariant, and the full one agrees. */
+static void expect_found(struct fuzz_world *fw, const char *invariant)
+{
+	bool ok = fuzz_oracle_verdict(fw, 1, FUZZ_ORACLE_INCREMENTAL, &inc);
+
+	EXPECT_FALSE(ok);
+	if (!ok) {
+		EXPECT_EQ(strncmp(inc.invariant, invariant, strlen(invariant)), 0);
+	}
+	EXPECT_FALSE(fuzz_oracle_verdict(fw, 1, FUZZ_ORACLE_FULL, &full));
+	/* The world is broken now: the next reset must restore all of the monitor. */
+	fw->state_ref = NULL;
+}
+
+/* The monitor's page records, writable as the monitor writes them (not through the shim). */
+static struct mon_page_view *records(struct fuzz_world *fw, uint64_t *n)
+{
+	return (struct mon_page_view *)(uintptr_t)mon_introspect_pages(fw->mon, n);
+}
+
+static uint64_t first_page(struct fuzz_world *fw, unsigned int state)
+{
+	uint64_t n;
+	const struct mon_page_view *rec = records(fw, &n);
+
+	for (uint64_t p = 0; p < n; p++) {
+		if (rec[p].state == state) {
+			return fw->conf.base + p * SHIM_PAGE_SIZE;
+		}
+	}
+	return 0;
+}
+
+/* Where the leaf PTE for @gpa of TVM @id lies (its tables in emulated memory). */
+static uint64_t leaf_pte_addr(struct fuzz_world *fw, uint64_t id, uint64_t gpa)
+{
+	struct mon_tvm_view t;
+	uint64_t table;
+	unsigned int levels;
+
+	if (!mon_introspect_tvm(fw->mon, id, &t)) {
+		return 0;
+	}
+	levels = t.hgatp_mode == 9 ? 4 : t.hgatp_mode == 10 ? 5 : 3;
+	table = t.root;
+	for (unsigned int l = levels; l-- > 0;) {
+		uint64_t mask = l == levels - 1 ? 0x7FF : 0x1FF; /* x4: a 2048-entry root */
+		uint64_t at = table + ((gpa >> (12 + 9 * l)) & mask) * 8;
+		uint64_t pte = 0;
+		if (!shim_mem_read(&fw->w->mem, at, &pte, 8) || !(pte & PTE_V)) {
+			return 0;
+		}
+		if (pte & 0xE) {
+			return at;
+		}
+		table = ((pte >> 10) & ((UINT64_C(1) << 44) - 1)) << 12;
+	}
+	return 0;
+}
+
+TEST(fuzz_oracle, incremental_finds_data_written_to_a_free_page)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM);
+	uint64_t pa = first_page(fw, MON_PAGE_FREE);
+	uint64_t v = 0x5EC12E7;
+
+	ASSERT_NE(pa, 0);
+	ASSERT_TRUE(shim_mem_write(&fw->w->mem, pa + 128, &v, 8));
+	expect_found(fw, "I6");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_page_freed_without_scrub)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM);
+	uint64_t n;
+	struct mon_page_view *rec = records(fw, &n);
+	uint64_t at = 0;
+	uint64_t idx = 0;
+	uint64_t zero = 0;
+
+	/* A TVM page that holds data (the image's), and the PTE that maps it. */
+	for (uint64_t gpa = VM_GPA; gpa < VM_GPA + 64 * SHIM_PAGE_SIZE && !at;
+	     gpa += SHIM_PAGE_SIZE) {
+		uint64_t a = leaf_pte_addr(fw, 1, gpa);
+		uint64_t pte = 0;
+		uint64_t word = 0;
+		if (!a || !shim_mem_read(&fw->w->mem, a, &pte, 8)) {
+			continue;
+		}
+		uint64_t pa = ((pte >> 10) & ((UINT64_C(1) << 44) - 1)) << 12;
+		for (uint64_t off = 0; off < SHIM_PAGE_SIZE && !word; off += 8) {
+			(void)shim_mem_read(&fw->w->mem, pa + off, &word, 8);
+		}
+		if (word) {
+			at = a;
+			idx = (pa - fw->conf.base) / SHIM_PAGE_SIZE;
+		}
+	}
+	ASSERT_NE(at, 0);
+	ASSERT_LT(idx, n);
+	ASSERT_EQ(rec[idx].state, MON_PAGE_TVM_DATA);
+	/* A destroy that unmaps it and frees it without zeroing it: one table write
+	 * (through the shim), one record change (in the monitor's own memory). */
+	ASSERT_TRUE(shim_mem_write(&fw->w->mem, at, &zero, 8));
+	rec[idx].state = MON_PAGE_FREE;
+	rec[idx].owner = 0;
+	fw->w->monitor_entries++; /* as if the monitor had done it */
+	expect_found(fw, "I6");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_leaf_onto_a_free_page)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM);
+	uint64_t at = leaf_pte_addr(fw, 1, VM_GPA);
+	uint64_t pa = first_page(fw, MON_PAGE_FREE);
+	uint64_t pte = ((pa >> 12) << 10) | PTE_LEAF | (UINT64_C(1) << 4);
+
+	ASSERT_NE(at, 0);
+	ASSERT_NE(pa, 0);
+	ASSERT_TRUE(shim_mem_write(&fw->w->mem, at, &pte, 8));
+	expect_found(fw, "I2");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_record_no_table_reaches)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM);
+	uint64_t pa = first_page(fw, MON_PAGE_FREE);
+	uint64_t n;
+	struct mon_page_view *rec = records(fw, &n);
+
+	ASSERT_NE(pa, 0);
+	rec[(pa - fw->conf.base) / SHIM_PAGE_SIZE].state = MON_PAGE_TVM_DATA;
+	rec[(pa - fw->conf.base) / SHIM_PAGE_SIZE].owner = 1;
+	fw->w->monitor_entries++;
+	expect_found(fw, "I10");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_host_pmp_opened_to_the_monitor)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM);
+	struct shim_hart *hart = &fw->w->hart[0];
+
+	ASSERT_EQ(hart->mode, SHIM_MODE_HS);
+	/* Entry 0 (it wins): NAPOT over the whole address space, RWX. */
+	ASSERT_TRUE(shim_pmp_write_addr(&hart->pmp, 0, UINT64_MAX >> 10));
+	ASSERT_TRUE(shim_pmp_write_cfg(&hart->pmp, 0, 0x1F));
+	expect_found(fw, "I1");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_stale_tlb_entry)
+{
+	struct fuzz_world *fw = warm_world(STATE_RUNS);
+	struct shim_hart *hart = &fw->w->hart[0];
+	struct mon_tvm_view t;
+	uint64_t pa = first_page(fw, MON_PAGE_FREE);
+
+	ASSERT_TRUE(shim_mode_virt(hart->mode));
+	ASSERT_TRUE(mon_introspect_tvm(fw->mon, 1, &t));
+	ASSERT_NE(pa, 0);
+	shim_tlb_insert(&hart->tlb, (uint16_t)t.vmid, VM_GPA, pa, 12, PTE_LEAF);
+	expect_found(fw, "I9");
+}
+
+TEST(fuzz_oracle, incremental_finds_a_guest_mode_without_a_vcpu)
+{
+	struct fuzz_world *fw = warm_world(STATE_TVM | 1); /* two harts, nobody running */
+
+	ASSERT_EQ(fw->w->hart[1].mode, SHIM_MODE_HS);
+	fw->w->hart[1].mode = SHIM_MODE_VS;
+	expect_found(fw, "I5");
+}
+
+TEST(fuzz_oracle, a_guest_load_that_hits_does_not_walk_the_tables_again)
+{
+	static struct fuzz_input in;
+	const char *why = "?";
+	struct fuzz_world *fw;
+
+	ASSERT_EQ(fuzz_parse_text("version 1 config 0x20\n"
+				  "access h0 load size=8 reg=5 gpa(0:4+0x0)\n"
+				  "access h0 load size=8 reg=6 gpa(0:4+0x8)\n",
+				  &in, &why),
+		  0);
+	fw = warm_world(in.config);
+	fuzz_perform(fw, &in, 0);
+	ASSERT_TRUE(fuzz_oracle_verdict(fw, 0, FUZZ_ORACLE_INCREMENTAL, &inc));
+	uint64_t gen = fw->cache.walk_gen;
+	fuzz_perform(fw, &in, 1);
+	ASSERT_TRUE(fuzz_oracle_verdict(fw, 1, FUZZ_ORACLE_INCREMENTAL, &inc));
+	EXPECT_EQ(fw->cache.walk_gen, gen);
+}
