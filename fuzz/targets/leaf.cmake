@@ -24,14 +24,14 @@ covemon_add_fuzz_target(NAME insn
 	SOURCES ${CMAKE_CURRENT_LIST_DIR}/insn.c
 	LIBS covemon_core)
 
-# covemon_lib's crypto is built without libFuzzer's coverage instrumentation
-# (it only slowed the sequence target, monitor/CMakeLists.txt). Here the
-# crypto is the code under test, so under libFuzzer this target compiles its
-# own instrumented copy; those objects define the crypto symbols, and the
-# archive still supplies the rest (mon_memeq_ct, mon_memzero_explicit).
-# AFL++ instruments everything its compiler builds, so it needs no copy.
+# covemon_lib's crypto is built without coverage instrumentation (it only
+# slowed the sequence target: monitor/CMakeLists.txt, and afl/deny-lib.txt
+# under AFL++). Here the crypto is the code under test, so this target
+# compiles its own instrumented copy; those objects define the crypto
+# symbols, and the archive still supplies the rest (mon_memeq_ct,
+# mon_memzero_explicit).
 set(leaf_crypto_sources ${CMAKE_CURRENT_LIST_DIR}/crypto.c)
-if(COVEMON_LIBFUZZER)
+if(COVEMON_LIBFUZZER OR COVEMON_AFL)
 	list(APPEND leaf_crypto_sources
 		${PROJECT_SOURCE_DIR}/monitor/lib/sha384.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/hmac.c
