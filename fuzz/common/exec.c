@@ -146,6 +146,13 @@ struct fuzz_world *fuzz_world_for(uint8_t config)
 	return fw;
 }
 
+void fuzz_boot_worlds(uint8_t keep, uint8_t set)
+{
+	for (unsigned int c = 0; c < 64; c++) {
+		(void)fuzz_world_for((uint8_t)((c & keep) | set));
+	}
+}
+
 /* ----------------------------------------------------- argument values --- */
 
 static const uint64_t specials[] = {

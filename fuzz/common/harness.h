@@ -185,6 +185,14 @@ extern bool fuzz_trace;
  */
 void fuzz_execute(const struct fuzz_input *in);
 
+/**
+ * Boots now, instead of on first use, the world of every configuration byte
+ * (c & @keep) | @set, c = 0..63. AFL++ builds call it from
+ * LLVMFuzzerInitialize: the fork server then hands its workers booted worlds,
+ * and booting never shows up as coverage of some input (unstable edges).
+ */
+void fuzz_boot_worlds(uint8_t keep, uint8_t set);
+
 /* ------------------------------------------------------------- oracle --- */
 
 struct fuzz_world;
