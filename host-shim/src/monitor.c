@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "covemon/introspect.h"
+
 #define SHIM_PAGE_MASK (UINT64_C(SHIM_PAGE_SIZE) - 1)
 
 void shim_mon_config_default(struct shim_mon_config *cfg)
@@ -59,6 +61,14 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 			return NULL;
 		}
 	}
+	/*
+	 * mon_boot zeroed confidential memory through pointers it does not keep
+	 * (it maps those pages afresh for every use, which the shim tracks): as
+	 * zero pages never written they cost no copy per reset, no host memory,
+	 * and no scan by an oracle looking for pages written.
+	 */
+	struct mon_region conf = mon_introspect_confidential(mon);
+	(void)shim_mem_release_zero(&world->mem, conf.base, conf.size);
 	/* The firmware hands every hart to the host in HS-mode. */
 	for (unsigned int h = 0; h < world->cfg.harts; h++) {
 		world->hart[h].mode = SHIM_MODE_HS;
