@@ -107,10 +107,6 @@ struct fuzz_world *fuzz_world_for(uint8_t config)
 		abort();
 	}
 	fw->conf = mon_introspect_confidential(fw->mon);
-	/* The monitor zeroed its confidential memory at boot through pointers it does not
-	 * keep (it maps those pages afresh for every use, which the shim tracks): as zero
-	 * pages never written they cost neither a copy per reset nor host memory. */
-	(void)shim_mem_release_zero(&fw->w->mem, fw->conf.base, fw->conf.size);
 	if (!shim_world_snapshot(fw->w)) {
 		fprintf(stderr, "covemon-fuzz: cannot snapshot a world\n");
 		abort();
@@ -281,7 +277,8 @@ static void state_snapshot(struct fuzz_world *fw)
 	if (fw->state_ref && fw->state_entries == fw->w->monitor_entries) {
 		return;
 	}
-	fuzz_raw_copy(fw->state_before, fw->state_now, fw->state_len);
+	/* Most of the monitor's bytes are what the last copy holds: update it. */
+	fuzz_raw_update(fw->state_before, fw->state_now, fw->state_len);
 	fw->state_ref = fw->state_before;
 	fw->state_entries = fw->w->monitor_entries;
 }

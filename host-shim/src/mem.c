@@ -316,6 +316,33 @@ __attribute__((no_sanitize("address", "undefined"))) static void page_copy(uint8
 	}
 }
 
+/*
+ * Copies back the 64-byte lines of a page that differ from @src; true when
+ * any did. Reading both costs about what a copy does, but the lines written
+ * (and the cache lines dirtied) are only those that changed.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static bool
+page_copy_changed(uint8_t *dst, const uint8_t *src)
+{
+	uint64_t *d = (uint64_t *)(void *)dst;
+	const uint64_t *s = (const uint64_t *)(const void *)src;
+	bool any = false;
+
+	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i += 8) {
+		uint64_t x = 0;
+		for (size_t k = 0; k < 8; k++) {
+			x |= d[i + k] ^ s[i + k];
+		}
+		if (x) {
+			for (size_t k = 0; k < 8; k++) {
+				d[i + k] = s[i + k];
+			}
+			any = true;
+		}
+	}
+	return any;
+}
+
 static void mem_restore_page(struct shim_mem *mem, size_t p)
 {
 	size_t off = p * SHIM_PAGE_SIZE;
@@ -328,6 +355,25 @@ static void mem_restore_page(struct shim_mem *mem, size_t p)
 	}
 }
 
+/*
+ * A pinned page may have been written through a kept pointer, or not: most
+ * of the time most of it was not (it is the monitor's own state). Only the
+ * lines that differ from the snapshot are copied back; a page found
+ * unchanged is left as it is (not unpoisoned either).
+ */
+static void mem_restore_pinned_page(struct shim_mem *mem, size_t p)
+{
+	size_t off = p * SHIM_PAGE_SIZE;
+
+	if (!mem->snap) {
+		mem_restore_page(mem, p);
+		return;
+	}
+	if (page_copy_changed(mem->dram + off, mem->snap + off)) {
+		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
+	}
+}
+
 void shim_mem_reset(struct shim_mem *mem)
 {
 	for (size_t i = 0; i < mem->pinned_count; i++) {
@@ -335,7 +381,11 @@ void shim_mem_reset(struct shim_mem *mem)
 		if (p >= mem->vouch_first && p < mem->vouch_end && !bit_test(mem->dirty, p)) {
 			continue; /* the caller vouched for its bytes */
 		}
-		mem_restore_page(mem, p);
+		if (bit_test(mem->dirty, p)) {
+			mem_restore_page(mem, p);
+		} else {
+			mem_restore_pinned_page(mem, p);
+		}
 	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
 		size_t p = mem->dirty_list[i];
