@@ -8,20 +8,26 @@
  *
  * Every invariant is checked after every operation, but incrementally: a
  * verdict is recomputed only from inputs that changed since it was last
- * found good. What feeds which verdict:
+ * found good. What feeds which verdict, and how a change is seen:
  *
- *   I1, I4   a hart's PMP registers and context          compared with the image found good
- *   I2, I3,  the TVMs (id, root, mode), the page records  compared with the last ones;
- *   I10      and the table pages the walk went through    writes tracked by the shim
- *   I5       the monitor's hart/vCPU views, hart modes     (cheap: always)
- *   I6       free pages' bytes and the page records       pages written (tracked) or freed
- *   I9       a hart's TLB, its context, the tables         compared with what was found good
+ *   I1, I4    a hart's PMP registers and context   compared with the images found good
+ *   I2, I3,   the TVMs (id, root, mode) and the    compared with the last ones after the
+ *   I10       page records                         monitor ran
+ *             the table pages the walk went through  writes tracked by the shim
+ *   I5        the monitor's hart and vCPU views,   (cheap: always)
+ *             the harts' modes
+ *   I6        free pages' bytes, the page records  pages written (tracked) or freed
+ *   I9        a hart's TLB, its context, the tables  compared with what was found good
  *
- * All confidential memory writes go through the shim's tracked paths
- * (shim_mem_write, shim_mem_ptr with write), which is what
- * shim_mem_watch_pages reports. FUZZ_ORACLE_FULL recomputes everything from
- * scratch and FUZZ_ORACLE_CROSS runs both and aborts when they disagree
- * (COVEMON_FUZZ_ORACLE=full|cross; CTest runs the seeds that way).
+ * Two facts make this exact. Confidential memory is written only through
+ * the shim's tracked paths (shim_mem_write, shim_mem_ptr with write: the
+ * monitor maps those pages afresh for every use), which is what
+ * shim_mem_watch_pages reports. The monitor's own memory (TVMs, records)
+ * changes only while the monitor runs (w->monitor_entries counts its
+ * entries): any other write there is for I1/I4 (and the engine's host-store
+ * check) to catch. FUZZ_ORACLE_FULL recomputes everything from scratch;
+ * FUZZ_ORACLE_CROSS runs both and aborts when they disagree
+ * (COVEMON_FUZZ_ORACLE=full|cross); fuzz/tests/test_oracle.c compares them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,7 +65,6 @@ struct run {
 	struct mon_tvm_view tvm[FUZZ_TVMS + 1];
 	size_t nchanged;  /* records that changed since the cache (fw->changed) */
 	bool monitor_ran; /* the monitor ran since the cache was last brought up to date */
-	bool walked;	  /* the tables were walked in this run */
 };
 
 /* ------------------------------------------------------------ helpers --- */
@@ -528,7 +533,6 @@ static bool check_tvms(struct run *r)
 	} else {
 		fw->cache.walk_gen++;
 		fw->log.walk = true;
-		r->walked = true;
 		if (!walk_all(r, walk)) {
 			walk->valid = false;
 			return false;
@@ -830,7 +834,6 @@ static bool oracle_run(struct fuzz_world *fw, bool full, struct fuzz_verdict *v)
 	/* Not the TVM views: each is filled when first asked for (tvm_known). */
 	memset(r.tvm_known, 0, sizeof(r.tvm_known));
 	r.nchanged = 0;
-	r.walked = false;
 	r.fw = fw;
 	r.full = full;
 	r.v = v;
