@@ -278,7 +278,7 @@ static void state_snapshot(struct fuzz_world *fw)
 		return;
 	}
 	/* Most of the monitor's bytes are what the last copy holds: update it. */
-	fuzz_raw_update(fw->state_before, fw->state_now, fw->state_len);
+	(void)shim_copy_changed_lines(fw->state_before, fw->state_now, fw->state_len);
 	fw->state_ref = fw->state_before;
 	fw->state_entries = fw->w->monitor_entries;
 }

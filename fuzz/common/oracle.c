@@ -85,30 +85,6 @@ __attribute__((no_sanitize("address", "undefined"))) void fuzz_raw_copy(void *ds
 	}
 }
 
-__attribute__((no_sanitize("address", "undefined"))) void fuzz_raw_update(void *dst,
-									  const void *src, size_t n)
-{
-	uint64_t *d = dst;
-	const uint64_t *s = src;
-	size_t i = 0;
-
-	/* Lines of 64 bytes: compare, write only those that differ. */
-	for (; i + 8 <= n / 8; i += 8) {
-		uint64_t x = 0;
-		for (size_t k = 0; k < 8; k++) {
-			x |= d[i + k] ^ s[i + k];
-		}
-		if (x) {
-			for (size_t k = 0; k < 8; k++) {
-				d[i + k] = s[i + k];
-			}
-		}
-	}
-	for (; i < n / 8; i++) {
-		d[i] = s[i];
-	}
-}
-
 __attribute__((no_sanitize("address", "undefined"))) bool fuzz_raw_equal(const void *a,
 									 const void *b, size_t n)
 {

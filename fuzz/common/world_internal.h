@@ -162,12 +162,5 @@ _Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const cha
 /** Copies @n bytes (a multiple of 8) without ASan's checks: emulated DRAM and harness buffers. */
 void fuzz_raw_copy(void *dst, const void *src, size_t n);
 
-/**
- * Makes @dst equal to @src (@n bytes, a multiple of 8) writing only the
- * 64-byte lines that differ, without ASan's checks: for a copy of memory
- * that changes little between updates.
- */
-void fuzz_raw_update(void *dst, const void *src, size_t n);
-
 /** Compares @n bytes (a multiple of 8) without ASan's checks; true when equal. */
 bool fuzz_raw_equal(const void *a, const void *b, size_t n);

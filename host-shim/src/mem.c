@@ -316,19 +316,15 @@ __attribute__((no_sanitize("address", "undefined"))) static void page_copy(uint8
 	}
 }
 
-/*
- * Copies back the 64-byte lines of a page that differ from @src; true when
- * any did. Reading both costs about what a copy does, but the lines written
- * (and the cache lines dirtied) are only those that changed.
- */
-__attribute__((no_sanitize("address", "undefined"))) static bool
-page_copy_changed(uint8_t *dst, const uint8_t *src)
+__attribute__((no_sanitize("address", "undefined"))) bool
+shim_copy_changed_lines(void *dst, const void *src, size_t n)
 {
-	uint64_t *d = (uint64_t *)(void *)dst;
-	const uint64_t *s = (const uint64_t *)(const void *)src;
+	uint64_t *d = dst;
+	const uint64_t *s = src;
 	bool any = false;
+	size_t i = 0;
 
-	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i += 8) {
+	for (; i + 8 <= n / 8; i += 8) {
 		uint64_t x = 0;
 		for (size_t k = 0; k < 8; k++) {
 			x |= d[i + k] ^ s[i + k];
@@ -339,6 +335,10 @@ page_copy_changed(uint8_t *dst, const uint8_t *src)
 			}
 			any = true;
 		}
+	}
+	for (; i < n / 8; i++) {
+		any |= d[i] != s[i];
+		d[i] = s[i];
 	}
 	return any;
 }
@@ -369,7 +369,7 @@ static void mem_restore_pinned_page(struct shim_mem *mem, size_t p)
 		mem_restore_page(mem, p);
 		return;
 	}
-	if (page_copy_changed(mem->dram + off, mem->snap + off)) {
+	if (shim_copy_changed_lines(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE)) {
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 	}
 }

@@ -86,6 +86,14 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len);
  */
 size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len);
 
+/**
+ * Copies @src over @dst (@n a multiple of 8, both 8-byte aligned) writing
+ * only the 64-byte lines that differ; true when any did. Reading both costs
+ * about what a copy does, but only the changed lines are written (and their
+ * cache lines dirtied). Not instrumented: callers pass raw memory.
+ */
+bool shim_copy_changed_lines(void *dst, const void *src, size_t n);
+
 /** Remembers the current contents as the state shim_mem_reset returns to. */
 bool shim_mem_snapshot(struct shim_mem *mem);
 
