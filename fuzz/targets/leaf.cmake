@@ -34,6 +34,8 @@ set(leaf_crypto_sources ${CMAKE_CURRENT_LIST_DIR}/crypto.c)
 if(COVEMON_LIBFUZZER OR COVEMON_AFL)
 	list(APPEND leaf_crypto_sources
 		${PROJECT_SOURCE_DIR}/monitor/lib/sha384.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/sha512_rounds.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/sha512_compress.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/hmac.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/hkdf.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/aes_gcm.c)
