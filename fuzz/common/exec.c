@@ -287,7 +287,7 @@ static void check_unchanged(struct fuzz_world *fw, unsigned int op_index, const 
 {
 	const uint8_t *now = fw->state_now;
 
-	if (fuzz_raw_equal(now, fw->state_ref, fw->state_len)) {
+	if (shim_lines_equal(now, fw->state_ref, fw->state_len)) {
 		fw->state_entries = fw->w->monitor_entries; /* still the monitor's bytes */
 	} else {
 		size_t at = 0;
@@ -502,8 +502,8 @@ void fuzz_reset(struct fuzz_world *fw)
 		 * hold the snapshot's bytes all the same. */
 		const struct shim_mem *mem = &fw->w->mem;
 		uint64_t conf = fw->conf.base - mem->base;
-		if (!fuzz_raw_equal(fw->state_now, fw->state_prep, fw->state_len) ||
-		    !fuzz_raw_equal(mem->dram + conf, mem->snap + conf, fw->conf.size)) {
+		if (!shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len) ||
+		    !shim_lines_equal(mem->dram + conf, mem->snap + conf, fw->conf.size)) {
 			fuzz_fail(0, "oracle cross-check",
 				  "the reset left memory unlike the snapshot's");
 		}

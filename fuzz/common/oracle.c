@@ -70,9 +70,9 @@ struct run {
 /* ------------------------------------------------------------ helpers --- */
 
 /*
- * Plain word loops over emulated DRAM and harness buffers, without ASan's and
+ * A plain word copy over emulated DRAM and harness buffers, without ASan's and
  * UBSan's per-access checks (which stop vectorisation and made a 77 KiB
- * compare cost more than the call it checks).
+ * compare cost more than the call it checks; shim_lines_equal compares).
  */
 __attribute__((no_sanitize("address", "undefined"))) void fuzz_raw_copy(void *dst, const void *src,
 									size_t n)
@@ -83,29 +83,6 @@ __attribute__((no_sanitize("address", "undefined"))) void fuzz_raw_copy(void *ds
 	for (size_t i = 0; i < n / 8; i++) {
 		d[i] = s[i];
 	}
-}
-
-__attribute__((no_sanitize("address", "undefined"))) bool fuzz_raw_equal(const void *a,
-									 const void *b, size_t n)
-{
-	const uint64_t *x = a;
-	const uint64_t *y = b;
-	uint64_t diff = 0;
-
-	/* Blocks of 64 bytes so the compiler can vectorise; stop at the first difference. */
-	size_t i = 0;
-	for (; i + 8 <= n / 8; i += 8) {
-		for (size_t k = 0; k < 8; k++) {
-			diff |= x[i + k] ^ y[i + k];
-		}
-		if (diff) {
-			return false;
-		}
-	}
-	for (; i < n / 8; i++) {
-		diff |= x[i] ^ y[i];
-	}
-	return diff == 0;
 }
 
 /* Records the first violation of this run; returns false (so callers return it). */
@@ -169,7 +146,7 @@ static bool su_reaches(const struct shim_pmp *pmp, uint64_t base, uint64_t size)
 
 static bool pmp_known(const struct fuzz_pmp_ok *ok, bool virt, const struct shim_pmp *pmp)
 {
-	return ok->valid && ok->virt == virt && fuzz_raw_equal(&ok->pmp, pmp, sizeof(*pmp));
+	return ok->valid && ok->virt == virt && shim_lines_equal(&ok->pmp, pmp, sizeof(*pmp));
 }
 
 /* I1 and I4 on every hart's PMP, by the context running there. */
@@ -649,7 +626,7 @@ static bool check_tlbs(struct run *r)
 		/* Same entries, same context, same tables as when found good: same verdict. */
 		if (!r->full && fw->cache.valid && ok && ok->valid && ok->guest == guest &&
 		    (!guest || (ok->hgatp == t->hgatp && ok->walk_gen == fw->cache.walk_gen)) &&
-		    fuzz_raw_equal(ok->entry, hart->tlb.entry, sizeof(ok->entry))) {
+		    shim_lines_equal(ok->entry, hart->tlb.entry, sizeof(ok->entry))) {
 			continue;
 		}
 		for (unsigned int e = 0; e < SHIM_TLB_ENTRIES; e++) {

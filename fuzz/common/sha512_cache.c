@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * sha512_compress for the monitor-level fuzz targets: the other side of the
- * link seam in covemon/sha512.h. It remembers the result of each (H, block)
- * pair it computes and gives it back when the same pair comes again.
+ * link seam in covemon/sha512.h. It remembers the result of each call it
+ * computes, keyed by H and the blocks, and gives it back when the same call
+ * comes again. SHA-384 passes the whole blocks of a buffer in one call (31 of
+ * a page's 32, promote's unit), so one lookup and one sequential compare of
+ * the page's bytes stand for 31 random ones.
  *
  * Why: promote measures every page of the image into one running SHA-384,
  * and the fuzzer builds those images from a few parameters, so nearly every
@@ -10,7 +13,7 @@
  * state. The rounds were a third of the sequence target's time under AFL++.
  *
  * Exact by construction: an entry is used only when all 64 bytes of H and
- * all 128 bytes of the block equal the recorded ones, so the output is the
+ * every byte of the blocks equal the recorded ones, so the output is the
  * bytes sha512_rounds would produce; a set's collision only evicts. Only
  * the time differs. The crypto target keeps testing the rounds themselves
  * (it links lib/sha512_compress.c), and fuzz/tests/test_sha512_cache.c
@@ -26,17 +29,21 @@
 
 #include "covemon/sha512.h"
 
-#define BLOCK SHA512_BLOCK_SIZE
+#define BLOCK	   SHA512_BLOCK_SIZE
+#define MAX_BLOCKS 32u /* longer calls are looked up in pieces of this many blocks */
+#define SETS	   ((size_t)1 << (SHA512_CACHE_BITS - 1))
 
 struct sha512_cache_entry {
 	uint64_t h_in[8];
-	uint8_t block[BLOCK];
 	uint64_t h_out[8];
+	size_t nblocks; /* 0: empty */
+	uint8_t *data;	/* MAX_BLOCKS blocks of room in the pool */
 };
 
-static struct sha512_cache_entry *table;
-static uint8_t *valid; /* bit 0: the entry holds a result; see lookup for bit 1 */
-static bool disabled; /* out of memory: every call runs the rounds */
+static struct sha512_cache_entry *table; /* SETS sets of two ways */
+static uint8_t *pool;			 /* the entries' blocks (mapped, touched as used) */
+static uint8_t *mru;			 /* per set: the way used last */
+static bool disabled;			 /* out of memory: every call runs the rounds */
 static struct sha512_cache_stats stats;
 
 static uint64_t load64(const uint8_t *p)
@@ -47,17 +54,19 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
-size_t sha512_cache_slot(const uint64_t h[8], const uint8_t *block)
+size_t sha512_cache_slot(const uint64_t h[8], const uint8_t *data, size_t nblocks)
 {
-	/* Every word of H and a spread of the block's: blocks of one image
-	 * often differ from each other only in a few words, H always. */
-	uint64_t x = 0;
+	/* Every word of H, the length, and words spread over the first and the
+	 * last block: the calls of one image differ from each other in H. */
+	const uint8_t *last = data + (nblocks - 1) * BLOCK;
+	uint64_t x = nblocks;
 
 	for (unsigned int i = 0; i < 8; i++) {
 		x = (x ^ h[i]) * UINT64_C(0x9E3779B97F4A7C15);
 	}
-	for (unsigned int i = 0; i < BLOCK; i += 24) {
-		x = (x ^ load64(block + i)) * UINT64_C(0xC2B2AE3D27D4EB4F);
+	for (unsigned int i = 0; i < BLOCK; i += 40) {
+		x = (x ^ load64(data + i)) * UINT64_C(0xC2B2AE3D27D4EB4F);
+		x = (x ^ load64(last + i)) * UINT64_C(0xC2B2AE3D27D4EB4F);
 	}
 	return (size_t)(x >> (64 - SHA512_CACHE_BITS));
 }
@@ -67,33 +76,49 @@ static bool cache_ready(void)
 	if (table || disabled) {
 		return table != NULL;
 	}
-	table = malloc(sizeof(*table) << SHA512_CACHE_BITS);
-	valid = calloc((size_t)1 << SHA512_CACHE_BITS, 1);
-	if (!table || !valid) {
-		free(table);
-		free(valid);
-		table = NULL;
-		valid = NULL;
-		disabled = true;
+	table = calloc(2 * SETS, sizeof(*table));
+	mru = calloc(SETS, 1);
+	pool = calloc(2 * SETS, MAX_BLOCKS * BLOCK);
+	if (table && mru && pool) {
+		for (size_t i = 0; i < 2 * SETS; i++) {
+			table[i].data = pool + i * MAX_BLOCKS * BLOCK;
+		}
+		return true;
 	}
-	return table != NULL;
+	free(table);
+	free(mru);
+	free(pool);
+	table = NULL;
+	disabled = true;
+	return false;
 }
 
-/* Two ways per set: the block of a page and the same block from another state
- * often share a slot; the way used last stays, the other one is replaced. */
-static struct sha512_cache_entry *lookup(const uint64_t h[8], const uint8_t *block, size_t set)
+static void compress_piece(uint64_t h[8], const uint8_t *data, size_t nblocks)
 {
-	for (size_t way = 0; way < 2; way++) {
-		size_t slot = 2 * set + way;
-		struct sha512_cache_entry *e = &table[slot];
+	size_t set = sha512_cache_slot(h, data, nblocks) >> 1;
+	struct sha512_cache_entry *ways = &table[2 * set];
 
-		if ((valid[slot] & 1) && memcmp(e->h_in, h, sizeof(e->h_in)) == 0 &&
-		    memcmp(e->block, block, BLOCK) == 0) {
-			valid[2 * set] = (uint8_t)((valid[2 * set] & 1) | (way << 1));
-			return e;
+	for (unsigned int w = 0; w < 2; w++) {
+		struct sha512_cache_entry *e = &ways[w];
+		if (e->nblocks == nblocks && memcmp(e->h_in, h, sizeof(e->h_in)) == 0 &&
+		    memcmp(e->data, data, nblocks * BLOCK) == 0) {
+			memcpy(h, e->h_out, sizeof(e->h_out));
+			mru[set] = (uint8_t)w;
+			stats.hits += nblocks;
+			return;
 		}
 	}
-	return NULL;
+	/* Replace the way not used last. */
+	unsigned int w = mru[set] ^ 1u;
+	struct sha512_cache_entry *e = &ways[w];
+
+	stats.misses += nblocks;
+	memcpy(e->h_in, h, sizeof(e->h_in));
+	memcpy(e->data, data, nblocks * BLOCK);
+	sha512_rounds(h, data, nblocks);
+	memcpy(e->h_out, h, sizeof(e->h_out));
+	e->nblocks = nblocks;
+	mru[set] = (uint8_t)w;
 }
 
 void sha512_compress(uint64_t h[8], const uint8_t *data, size_t nblocks)
@@ -102,26 +127,12 @@ void sha512_compress(uint64_t h[8], const uint8_t *data, size_t nblocks)
 		sha512_rounds(h, data, nblocks);
 		return;
 	}
-	for (; nblocks > 0; nblocks--, data += BLOCK) {
-		size_t set = sha512_cache_slot(h, data) >> 1;
-		struct sha512_cache_entry *e = lookup(h, data, set);
+	while (nblocks > 0) {
+		size_t n = nblocks < MAX_BLOCKS ? nblocks : MAX_BLOCKS;
 
-		if (e) {
-			memcpy(h, e->h_out, sizeof(e->h_out));
-			stats.hits++;
-			continue;
-		}
-		/* Bit 1 of the set's first byte: the way used last. */
-		size_t way = ((valid[2 * set] >> 1) & 1) ^ 1;
-		size_t slot = 2 * set + way;
-		e = &table[slot];
-		memcpy(e->h_in, h, sizeof(e->h_in));
-		memcpy(e->block, data, BLOCK);
-		sha512_rounds(h, data, 1);
-		memcpy(e->h_out, h, sizeof(e->h_out));
-		valid[slot] |= 1;
-		valid[2 * set] = (uint8_t)((valid[2 * set] & 1) | (way << 1));
-		stats.misses++;
+		compress_piece(h, data, n);
+		data += n * BLOCK;
+		nblocks -= n;
 	}
 }
 
@@ -132,8 +143,11 @@ struct sha512_cache_stats sha512_cache_stats(void)
 
 void sha512_cache_clear(void)
 {
-	if (valid) {
-		memset(valid, 0, (size_t)1 << SHA512_CACHE_BITS);
+	if (table) {
+		for (size_t i = 0; i < 2 * SETS; i++) {
+			table[i].nblocks = 0;
+		}
+		memset(mru, 0, SETS);
 	}
 	memset(&stats, 0, sizeof(stats));
 }

@@ -163,4 +163,3 @@ _Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const cha
 void fuzz_raw_copy(void *dst, const void *src, size_t n);
 
 /** Compares @n bytes (a multiple of 8) without ASan's checks; true when equal. */
-bool fuzz_raw_equal(const void *a, const void *b, size_t n);

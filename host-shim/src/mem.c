@@ -316,31 +316,63 @@ __attribute__((no_sanitize("address", "undefined"))) static void page_copy(uint8
 	}
 }
 
+/*
+ * Line-wise copy and compare: the reset's and the fuzz oracle's loops over
+ * the monitor's state. Blocks of 64 bytes so the compiler vectorises; not
+ * instrumented: callers pass raw memory.
+ */
+#define LINE_WORDS 8
+
 __attribute__((no_sanitize("address", "undefined"))) bool
 shim_copy_changed_lines(void *dst, const void *src, size_t n)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
+	size_t words = n / 8;
 	bool any = false;
 	size_t i = 0;
 
-	for (; i + 8 <= n / 8; i += 8) {
+	for (; i + LINE_WORDS <= words; i += LINE_WORDS) {
 		uint64_t x = 0;
-		for (size_t k = 0; k < 8; k++) {
+		for (size_t k = 0; k < LINE_WORDS; k++) {
 			x |= d[i + k] ^ s[i + k];
 		}
 		if (x) {
-			for (size_t k = 0; k < 8; k++) {
+			for (size_t k = 0; k < LINE_WORDS; k++) {
 				d[i + k] = s[i + k];
 			}
 			any = true;
 		}
 	}
-	for (; i < n / 8; i++) {
+	for (; i < words; i++) {
 		any |= d[i] != s[i];
 		d[i] = s[i];
 	}
 	return any;
+}
+
+__attribute__((no_sanitize("address", "undefined"))) bool
+shim_lines_equal(const void *a, const void *b, size_t n)
+{
+	const uint64_t *x = a;
+	const uint64_t *y = b;
+	size_t words = n / 8;
+	uint64_t diff = 0;
+	size_t i = 0;
+
+	/* Stop at the first line that differs. */
+	for (; i + LINE_WORDS <= words; i += LINE_WORDS) {
+		for (size_t k = 0; k < LINE_WORDS; k++) {
+			diff |= x[i + k] ^ y[i + k];
+		}
+		if (diff) {
+			return false;
+		}
+	}
+	for (; i < words; i++) {
+		diff |= x[i] ^ y[i];
+	}
+	return diff == 0;
 }
 
 static void mem_restore_page(struct shim_mem *mem, size_t p)

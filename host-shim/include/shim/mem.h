@@ -94,6 +94,9 @@ size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len);
  */
 bool shim_copy_changed_lines(void *dst, const void *src, size_t n);
 
+/** Whether the @n bytes (a multiple of 8, 8-byte aligned) at @a and @b are equal. */
+bool shim_lines_equal(const void *a, const void *b, size_t n);
+
 /** Remembers the current contents as the state shim_mem_reset returns to. */
 bool shim_mem_snapshot(struct shim_mem *mem);
 
