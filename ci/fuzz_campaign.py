@@ -44,6 +44,7 @@ import queue
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -1723,13 +1724,13 @@ def plot_progress(stats, png, meta):
 
 # --------------------------------------------------------------- bench ---
 
-def bench_afl(target, seconds):
-    afl = need_tool("afl-fuzz", package="afl++")
-    binary = need_bin("afl", target)
-    seeds = seed_files(target)
-    if not seeds:
-        raise UsageError(f"no seeds in fuzz/corpus/{target}/")
-    tmp = Path(tempfile.mkdtemp(prefix=f"covemon-afl-bench-{target}-"))
+AFL_BENCH_SEEDS = (1, 2, 3)
+
+
+def bench_afl_once(afl, binary, seeds, seconds, rng_seed):
+    """One afl-fuzz run of SECONDS from the seed corpus with a fixed random
+    seed: (exec/s, execs done) or (None, why)."""
+    tmp = Path(tempfile.mkdtemp(prefix="covemon-afl-bench-"))
     try:
         (tmp / "in").mkdir()
         for s in seeds:
@@ -1737,7 +1738,7 @@ def bench_afl(target, seconds):
         env = dict(os.environ, AFL_SKIP_CPUFREQ="1", AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1",
                    AFL_NO_UI="1", AFL_TRY_AFFINITY="1", AFL_SKIP_CRASHES="1")
         cmd = [afl, "-i", str(tmp / "in"), "-o", str(tmp / "out"), "-V", str(int(seconds)),
-               "--", str(binary)]
+               "-s", str(rng_seed), "--", str(binary)]
         rc, out, _, interrupted = run_capture(cmd, env=env, timeout=seconds + 120, stop_aware=True)
         if interrupted:
             return None, "interrupted"
@@ -1746,9 +1747,29 @@ def bench_afl(target, seconds):
             tail = "\n".join(out.strip().splitlines()[-5:])
             return None, f"afl-fuzz produced no fuzzer_stats (exit {rc}):\n{tail}"
         s = parse_afl_stats(st.read_text())
-        return num(s.get("execs_per_sec")), f"{s.get('execs_done')} execs in {s.get('run_time')} s"
+        return num(s.get("execs_per_sec")), num(s.get("execs_done"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_afl(target, seconds):
+    """The median exec/s of runs with the random seeds AFL_BENCH_SEEDS. What
+    afl-fuzz runs depends on where its mutations lead, and on the sequence
+    target one seed's run can be 1.6 times another's; fixed seeds make each
+    run repeatable and the median of several says more than one run."""
+    afl = need_tool("afl-fuzz", package="afl++")
+    binary = need_bin("afl", target)
+    seeds = seed_files(target)
+    if not seeds:
+        raise UsageError(f"no seeds in fuzz/corpus/{target}/")
+    rates = []
+    for rng_seed in AFL_BENCH_SEEDS:
+        eps, why = bench_afl_once(afl, binary, seeds, seconds, rng_seed)
+        if eps is None:
+            return None, why
+        rates.append(eps)
+    each = ", ".join(f"-s {k}: {r:.0f}" for k, r in zip(AFL_BENCH_SEEDS, rates))
+    return statistics.median(rates), f"median of {len(rates)} runs of {seconds:g} s; {each}"
 
 
 def cmd_bench(a):
@@ -2063,7 +2084,8 @@ def make_parser():
     r = sub.add_parser("bench", help="exec/s of fuzz targets")
     r.add_argument("targets", nargs="+", metavar="TARGET")
     r.add_argument("--seconds", type=positive_float, metavar="S",
-                   help="seconds per target (default 10 for libfuzzer, 20 for afl)")
+                   help="seconds per target (default 10 for libfuzzer; afl: 20 per run, "
+                        "median of three runs with fixed random seeds)")
     r.add_argument("--engine", choices=["libfuzzer", "afl", "both"], default="libfuzzer")
 
     sub.add_parser("selftest", help="unit tests of signature extraction and dedup")
