@@ -117,8 +117,8 @@ TEST(sha512_cache, hmac_through_the_cache_equals_openssls)
 		rng_fill(&seed, msg, msg_len);
 		for (unsigned int twice = 0; twice < 2; twice++) {
 			hmac_sha384(key, key_len, msg, msg_len, mine);
-			ASSERT_TRUE(HMAC(EVP_sha384(), key, (int)key_len, msg, msg_len, theirs, &n) !=
-				    NULL);
+			ASSERT_TRUE(HMAC(EVP_sha384(), key, (int)key_len, msg, msg_len, theirs,
+					 &n) != NULL);
 			EXPECT_EQ(memcmp(mine, theirs, sizeof(mine)), 0);
 		}
 	}

@@ -351,8 +351,8 @@ shim_copy_changed_lines(void *dst, const void *src, size_t n)
 	return any;
 }
 
-__attribute__((no_sanitize("address", "undefined"))) bool
-shim_lines_equal(const void *a, const void *b, size_t n)
+__attribute__((no_sanitize("address", "undefined"))) bool shim_lines_equal(const void *a,
+									   const void *b, size_t n)
 {
 	const uint64_t *x = a;
 	const uint64_t *y = b;
