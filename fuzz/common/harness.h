@@ -193,6 +193,25 @@ void fuzz_execute(const struct fuzz_input *in);
  */
 void fuzz_boot_worlds(uint8_t keep, uint8_t set);
 
+/*
+ * A target's LLVMFuzzerInitialize under AFL++ (afl-clang-fast defines
+ * __AFL_COMPILER): boots the worlds its inputs can name before the fork
+ * server forks the workers. Elsewhere it expands to nothing.
+ */
+#ifdef __AFL_COMPILER
+#define FUZZ_AFL_BOOT_WORLDS(keep, set)                    \
+	int LLVMFuzzerInitialize(int *argc, char ***argv); \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)  \
+	{                                                  \
+		(void)argc;                                \
+		(void)argv;                                \
+		fuzz_boot_worlds((keep), (set));           \
+		return 0;                                  \
+	}
+#else
+#define FUZZ_AFL_BOOT_WORLDS(keep, set)
+#endif
+
 /* ------------------------------------------------------------- oracle --- */
 
 struct fuzz_world;

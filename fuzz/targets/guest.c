@@ -27,15 +27,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef __AFL_COMPILER
 /* AFL++ forks its workers after this: they start with every world booted. */
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_boot_worlds(0x0F, 0x20);
-	return 0;
-}
-#endif
+FUZZ_AFL_BOOT_WORLDS(0x0F, 0x20)
