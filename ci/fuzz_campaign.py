@@ -1757,11 +1757,16 @@ def bench_afl(target, seconds):
     afl-fuzz runs depends on where its mutations lead, and on the sequence
     target one seed's run can be 1.6 times another's; fixed seeds make each
     run repeatable and the median of several says more than one run."""
-    afl = need_tool("afl-fuzz", package="afl++")
-    binary = need_bin("afl", target)
     seeds = seed_files(target)
     if not seeds:
         raise UsageError(f"no seeds in fuzz/corpus/{target}/")
+    return bench_afl_median(need_bin("afl", target), seeds, seconds)
+
+
+def bench_afl_median(binary, seeds, seconds):
+    """One afl-fuzz run per seed of AFL_BENCH_SEEDS: (median exec/s, what was
+    run) or (None, why)."""
+    afl = need_tool("afl-fuzz", package="afl++")
     rates = []
     for rng_seed in AFL_BENCH_SEEDS:
         eps, why = bench_afl_once(afl, binary, seeds, seconds, rng_seed)
@@ -1787,7 +1792,6 @@ def bench_afl_empty(seconds, seeds):
     persistent-mode handoff alone (about 7 context switches per execution). A
     target's figure is read against it: at N exec/s for the empty target, a
     target at R exec/s spends 1/R - 1/N seconds per input itself."""
-    afl = need_tool("afl-fuzz", package="afl++")
     cc = need_tool("afl-clang-fast", package="afl++")
     tmp = Path(tempfile.mkdtemp(prefix="covemon-afl-empty-"))
     try:
@@ -1797,13 +1801,7 @@ def bench_afl_empty(seconds, seeds):
                                      str(tmp / "empty.c")], env=env, timeout=120)
         if rc != 0:
             return None, f"afl-clang-fast failed (exit {rc}): {out.strip()[-300:]}"
-        rates = []
-        for rng_seed in AFL_BENCH_SEEDS:
-            eps, why = bench_afl_once(afl, tmp / "empty", seeds, seconds, rng_seed)
-            if eps is None:
-                return None, why
-            rates.append(eps)
-        return statistics.median(rates), f"median of {len(rates)} runs of {seconds:g} s"
+        return bench_afl_median(tmp / "empty", seeds, seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
