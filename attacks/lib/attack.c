@@ -160,6 +160,16 @@ bool host_run(struct attack_env *e, unsigned int hart, uint64_t vcpu)
 	return e->f.w->hart[hart].mode == SHIM_MODE_VS;
 }
 
+bool host_run_both_vcpus(struct attack_env *e)
+{
+	(void)vm_nacl(&e->f, &e->vm, 1);
+	if (!host_run(e, 0, 0)) {
+		return false;
+	}
+	struct shim_sbiret r = guest_attack(e, 0, SBI_EXT_HSM, SBI_HSM_HART_START, 1, VM_ENTRY, 0);
+	return r.error == SBI_SUCCESS && host_run(e, 1, 1);
+}
+
 bool host_store(struct attack_env *e, unsigned int hart, uint64_t pa, uint64_t value)
 {
 	struct fuzz_op *op = record(FUZZ_OP_HOST_WRITE, hart);

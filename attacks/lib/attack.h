@@ -46,6 +46,13 @@ struct shim_sbiret host_attack(struct attack_env *e, unsigned int hart, uint64_t
 /** The host runs vCPU @vcpu on @hart; true when the hart entered the guest. */
 bool host_run(struct attack_env *e, unsigned int hart, uint64_t vcpu);
 
+/**
+ * Both vCPUs of the standard TVM on their own hart: the host runs vCPU 0 on
+ * hart 0, which starts vCPU 1 through HSM, and the host runs vCPU 1 on hart 1
+ * (NACL enabled on hart 1 first). True when every step succeeded.
+ */
+bool host_run_both_vcpus(struct attack_env *e);
+
 /** The host on @hart stores @value at physical @pa (true when the store went through). */
 bool host_store(struct attack_env *e, unsigned int hart, uint64_t pa, uint64_t value);
 

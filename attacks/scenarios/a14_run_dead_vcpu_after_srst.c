@@ -40,11 +40,7 @@ TEST(attack, a14_run_dead_vcpu_after_srst)
 	uint64_t v = 0;
 
 	attack_env_init(&e, 2);
-	(void)vm_nacl(&e.f, &e.vm, 1);
-	ASSERT_TRUE(host_run(&e, 0, 0));
-	struct shim_sbiret r = guest_attack(&e, 0, SBI_EXT_HSM, SBI_HSM_HART_START, 1, VM_ENTRY, 0);
-	ASSERT_EQ(r.error, SBI_SUCCESS);
-	ASSERT_TRUE(host_run(&e, 1, 1));
+	ASSERT_TRUE(host_run_both_vcpus(&e));
 
 	/* vCPU 1 (hart 1) shuts the TVM down; vCPU 0 still runs on hart 0. */
 	uint64_t args[6] = { SBI_SRST_TYPE_SHUTDOWN, 0, 0, 0, 0, 0 };
@@ -74,7 +70,7 @@ TEST(attack, a14_run_dead_vcpu_after_srst)
 	/* Hardware effect: both harts are the host's and closed; destroy leaves nothing. */
 	expect_host_cannot_reach(&e, e.f.conf.base, e.f.conf.size);
 	EXPECT_FALSE(host_load(&e, 0, e.f.conf.base, &v));
-	r = host_attack(&e, 0, SBI_EXT_COVH, COVH_DESTROY_TVM, e.tvm, 0, 0);
+	struct shim_sbiret r = host_attack(&e, 0, SBI_EXT_COVH, COVH_DESTROY_TVM, e.tvm, 0, 0);
 	EXPECT_EQ(r.error, SBI_SUCCESS);
 	EXPECT_EQ(mon_introspect_pages_in_use(e.f.mon), 0);
 	expect_page_zero(&e, e.f.conf.base);

@@ -34,11 +34,7 @@ TEST(attack, a15_share_while_cached_on_other_hart)
 
 	attack_env_init(&e, 3);
 	ASSERT_TRUE(mon_introspect_tvm(e.f.mon, e.tvm, &t));
-	(void)vm_nacl(&e.f, &e.vm, 1);
-	ASSERT_TRUE(host_run(&e, 0, 0));
-	struct shim_sbiret r = guest_attack(&e, 0, SBI_EXT_HSM, SBI_HSM_HART_START, 1, VM_ENTRY, 0);
-	ASSERT_EQ(r.error, SBI_SUCCESS);
-	ASSERT_TRUE(host_run(&e, 1, 1));
+	ASSERT_TRUE(host_run_both_vcpus(&e));
 
 	/* vCPU 1 touches P: hart 1's TLB now maps SHARE_GPA to it. */
 	uint64_t p = tvm_pa(&e, e.tvm, SHARE_GPA);
@@ -71,7 +67,8 @@ TEST(attack, a15_share_while_cached_on_other_hart)
 	uint64_t nacl2 = vm_nacl(&e.f, &e.vm, 2);
 	nacl_write(&e.f, nacl2, nacl_csr_offset(NACL_CSR_HGATP), e.vm.hgatp);
 	nacl_write(&e.f, nacl2, NACL_SCRATCH_GPR_OFFSET(11), e.vm.fdt_gpa);
-	r = host_attack(&e, 2, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e.vm.fdt_gpa, 0, e.vm.entry);
+	struct shim_sbiret r =
+		host_attack(&e, 2, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e.vm.fdt_gpa, 0, e.vm.entry);
 	ASSERT_EQ(r.error, SBI_SUCCESS);
 	ASSERT_TRUE(mon_introspect_page(e.f.mon, p, &pv));
 	ASSERT_EQ(pv.owner, r.value);

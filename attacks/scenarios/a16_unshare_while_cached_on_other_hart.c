@@ -37,11 +37,7 @@ TEST(attack, a16_unshare_while_cached_on_other_hart)
 
 	attack_env_init(&e, 2);
 	ASSERT_TRUE(mon_introspect_tvm(e.f.mon, e.tvm, &t));
-	(void)vm_nacl(&e.f, &e.vm, 1);
-	ASSERT_TRUE(host_run(&e, 0, 0));
-	struct shim_sbiret r = guest_attack(&e, 0, SBI_EXT_HSM, SBI_HSM_HART_START, 1, VM_ENTRY, 0);
-	ASSERT_EQ(r.error, SBI_SUCCESS);
-	ASSERT_TRUE(host_run(&e, 1, 1));
+	ASSERT_TRUE(host_run_both_vcpus(&e));
 
 	/* vCPU 0 shares SHARE_GPA; the host backs it with H. */
 	uint64_t h = e.vm.next_free;
@@ -63,7 +59,8 @@ TEST(attack, a16_unshare_while_cached_on_other_hart)
 	ASSERT_EQ(te->hpa, h);
 
 	/* vCPU 0 unshares while vCPU 1 keeps running on hart 1. */
-	r = guest_attack(&e, 0, SBI_EXT_COVG, COVG_UNSHARE_MEMORY_REGION, SHARE_GPA, PAGE, 0);
+	struct shim_sbiret r =
+		guest_attack(&e, 0, SBI_EXT_COVG, COVG_UNSHARE_MEMORY_REGION, SHARE_GPA, PAGE, 0);
 	EXPECT_EQ(r.error, SBI_SUCCESS);
 	EXPECT_EQ(e.f.w->hart[1].mode, SHIM_MODE_VS); /* hart 1 never exited */
 
