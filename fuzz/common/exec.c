@@ -99,6 +99,11 @@ struct fuzz_world *fuzz_world_for(uint8_t config)
 	wc.smepmp = config & 4;
 	wc.vmid_bits = (config & 8) ? 2 : 14;
 	fw->w = shim_world_create(&wc, &why);
+	if (fw->w) {
+		/* Only the shim and the monitor write this DRAM: with tracked builds the reset
+		 * and I7 need look only at the lines written. */
+		(void)shim_mem_use_exact_lines(&fw->w->mem);
+	}
 	shim_mon_config_default(&mc);
 	mc.confidential_size = 4 * MIB;
 	fw->mon = fw->w ? shim_mon_boot(fw->w, &mc, &fw->plat, &why) : NULL;
@@ -122,6 +127,7 @@ struct fuzz_world *fuzz_world_for(uint8_t config)
 		fprintf(stderr, "covemon-fuzz: the monitor's state does not fit the I7 buffer\n");
 		abort();
 	}
+	fuzz_raw_copy(fw->state_before, fw->state_now, fw->state_len);
 	fw->host_base = fw->plat.data.base + fw->plat.data.size;
 	for (unsigned int h = 0; h < FUZZ_MAX_HARTS; h++) {
 		fw->nacl[h] = fw->host_base + (NACL_FIRST + 3 * (uint64_t)h) * SHIM_PAGE_SIZE;
@@ -138,6 +144,8 @@ struct fuzz_world *fuzz_world_for(uint8_t config)
 		abort();
 	}
 	fuzz_raw_copy(fw->state_prep, fw->state_now, fw->state_len);
+	/* The snapshot emptied the line sets: I7's copy starts from the bytes themselves. */
+	fuzz_raw_copy(fw->state_before, fw->state_now, fw->state_len);
 	worlds[idx] = fw;
 	return fw;
 }
@@ -268,12 +276,43 @@ static void check_covh_code(unsigned int op_index, uint16_t fid, int64_t err)
 
 /*
  * I7 compares the monitor's bytes (the instance and the page records) before
- * and after a host call. Only the monitor writes them, so the copy last taken
- * (or found equal) stays exact until the monitor runs again: a run of failing
- * calls needs one copy, and the first call of an input none (the snapshot's).
+ * and after a host call.
+ *
+ * With exact write tracking (shim_track_exact) state_before is kept equal to
+ * the monitor's bytes before the call by copying in only the lines written
+ * since the last copy (DRAM's lines_mark), and the check compares only the
+ * lines written during the call.
+ *
+ * Without it, whole copies and compares: only the monitor writes its bytes,
+ * so the copy last taken (or found equal) stays exact until the monitor runs
+ * again: a run of failing calls needs one copy, and the first call of an
+ * input none (the snapshot's).
  */
+static uint64_t state_offset(const struct fuzz_world *fw)
+{
+	return fw->plat.data.base - fw->w->mem.base;
+}
+
 static void state_snapshot(struct fuzz_world *fw)
 {
+	struct shim_mem *mem = &fw->w->mem;
+
+	if (mem->lines_exact) {
+		shim_line_set_copy(&mem->lines_mark, state_offset(fw), fw->state_len,
+				   fw->state_before, fw->state_now);
+		shim_mem_lines_mark_clear(mem);
+		if (fuzz_oracle_mode == FUZZ_ORACLE_CROSS &&
+		    !shim_lines_equal(fw->state_before, fw->state_now, fw->state_len)) {
+			size_t at = 0;
+			while (fw->state_before[at] == fw->state_now[at]) {
+				at++;
+			}
+			fail_format(0, "oracle cross-check",
+				    "monitor byte %zu was written without the write being tracked",
+				    at);
+		}
+		return;
+	}
 	if (fw->state_ref && fw->state_entries == fw->w->monitor_entries) {
 		return;
 	}
@@ -286,11 +325,25 @@ static void state_snapshot(struct fuzz_world *fw)
 static void check_unchanged(struct fuzz_world *fw, unsigned int op_index, const char *what)
 {
 	const uint8_t *now = fw->state_now;
+	size_t at = 0;
 
+	if (fw->w->mem.lines_exact) {
+		bool same = shim_line_set_equal(&fw->w->mem.lines_mark, state_offset(fw),
+						fw->state_len, now, fw->state_before, &at);
+		if (fuzz_oracle_mode == FUZZ_ORACLE_CROSS &&
+		    same != shim_lines_equal(now, fw->state_before, fw->state_len)) {
+			fuzz_fail(op_index, "oracle cross-check",
+				  "I7 over the lines written disagrees with I7 over all bytes");
+		}
+		if (!same) {
+			fail_format(op_index, "I7 error atomicity",
+				    "%s returned an error but monitor byte %zu changed", what, at);
+		}
+		return;
+	}
 	if (shim_lines_equal(now, fw->state_ref, fw->state_len)) {
 		fw->state_entries = fw->w->monitor_entries; /* still the monitor's bytes */
 	} else {
-		size_t at = 0;
 		while (at < fw->state_len && now[at] == fw->state_ref[at]) {
 			at++;
 		}
@@ -487,10 +540,14 @@ static void do_trap(struct fuzz_world *fw, const struct fuzz_op *op, unsigned in
 
 void fuzz_reset(struct fuzz_world *fw)
 {
-	/* The monitor's bytes are still the snapshot's when I7's reference is the snapshot's
-	 * copy and the monitor has not run since it was taken or found equal: the reset need
-	 * not copy them back. */
-	if (fw->state_ref == fw->state_prep && fw->state_entries == fw->w->monitor_entries) {
+	if (fw->w->mem.lines_exact) {
+		/* I7's copy returns to the snapshot's bytes where the monitor wrote since. */
+		shim_line_set_copy(&fw->w->mem.lines_reset, state_offset(fw), fw->state_len,
+				   fw->state_before, fw->state_prep);
+	} else if (fw->state_ref == fw->state_prep && fw->state_entries == fw->w->monitor_entries) {
+		/* The monitor's bytes are still the snapshot's when I7's reference is the
+		 * snapshot's copy and the monitor has not run since it was taken or found
+		 * equal: the reset need not copy them back. */
 		shim_mem_vouch_unchanged(&fw->w->mem, fw->plat.data.base, fw->state_len);
 	}
 	shim_world_reset(fw->w);
@@ -498,12 +555,19 @@ void fuzz_reset(struct fuzz_world *fw)
 	fw->state_ref = fw->state_prep;
 	fw->state_entries = fw->w->monitor_entries;
 	if (fuzz_oracle_mode == FUZZ_ORACLE_CROSS) {
-		/* What the reset skipped (vouched-for monitor pages, released zero pages) must
-		 * hold the snapshot's bytes all the same. */
+		/* What the reset skipped (vouched-for monitor pages, released zero pages, pinned
+		 * lines not written) must hold the snapshot's bytes all the same. */
 		const struct shim_mem *mem = &fw->w->mem;
 		uint64_t conf = fw->conf.base - mem->base;
-		if (!shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len) ||
-		    !shim_lines_equal(mem->dram + conf, mem->snap + conf, fw->conf.size)) {
+		bool same = shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len) &&
+			    (!mem->lines_exact ||
+			     shim_lines_equal(fw->state_before, fw->state_prep, fw->state_len)) &&
+			    shim_lines_equal(mem->dram + conf, mem->snap + conf, fw->conf.size);
+		for (size_t i = 0; same && i < mem->pinned_count; i++) {
+			size_t at = (size_t)mem->pinned_list[i] * SHIM_PAGE_SIZE;
+			same = shim_lines_equal(mem->dram + at, mem->snap + at, SHIM_PAGE_SIZE);
+		}
+		if (!same) {
 			fuzz_fail(0, "oracle cross-check",
 				  "the reset left memory unlike the snapshot's");
 		}

@@ -7,9 +7,12 @@
  * found by the incremental oracle with a warm cache.
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "covemon/introspect.h"
 #include "test.h"
@@ -209,8 +212,10 @@ static void expect_found(struct fuzz_world *fw, const char *invariant)
 		EXPECT_EQ(strncmp(inc.invariant, invariant, strlen(invariant)), 0);
 	}
 	EXPECT_FALSE(fuzz_oracle_verdict(fw, 1, FUZZ_ORACLE_FULL, &full));
-	/* The world is broken now: the next reset must restore all of the monitor. */
+	/* The world is broken now, by writes no tracking saw: the next reset must restore all
+	 * of the monitor. */
 	fw->state_ref = NULL;
+	shim_track_lines(&fw->w->mem, fw->plat.data.base - fw->w->mem.base, fw->state_len);
 }
 
 /* The monitor's page records, writable as the monitor writes them (not through the shim). */
@@ -389,4 +394,96 @@ TEST(fuzz_oracle, a_guest_load_that_hits_does_not_walk_the_tables_again)
 	fuzz_perform(fw, &in, 1);
 	ASSERT_TRUE(fuzz_oracle_verdict(fw, 1, FUZZ_ORACLE_INCREMENTAL, &inc));
 	EXPECT_EQ(fw->cache.walk_gen, gen);
+}
+
+/* ------------------------------------------- cross mode and tracking --- */
+
+/*
+ * Runs @body(@fw) in a child process with the oracle in cross mode; true when
+ * the child aborted with @message in what it printed.
+ */
+static bool cross_check_aborts(struct fuzz_world *fw, void (*body)(struct fuzz_world *),
+			       const char *message)
+{
+	char out[4096];
+	size_t len = 0;
+	int fds[2];
+	int status = 0;
+
+	if (pipe(fds) != 0) {
+		return false;
+	}
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
+		body(fw);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (ssize_t n;
+	     len + 1 < sizeof(out) && (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0;) {
+		len += (size_t)n;
+	}
+	out[len] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (!strstr(out, message)) {
+		fprintf(stderr, "the child printed: %s\n", out);
+	}
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strstr(out, message) != NULL;
+}
+
+/* A byte of the monitor's state changed by code whose stores nobody tracks. */
+static void untracked_write(struct fuzz_world *fw)
+{
+	uint8_t *state = shim_mem_ptr(&fw->w->mem, fw->plat.data.base, fw->state_len, false);
+
+	state[fw->state_len / 2] ^= 0x5A;
+}
+
+static void reset_after_untracked_write(struct fuzz_world *fw)
+{
+	untracked_write(fw);
+	fuzz_reset(fw);
+}
+
+static void host_call_after_untracked_write(struct fuzz_world *fw)
+{
+	static struct fuzz_input in;
+	const char *why = NULL;
+
+	if (fuzz_parse_text("version 1 config 0\n"
+			    "host h0 BASE fid=0 raw(0x0) raw(0x0) raw(0x0) raw(0x0) raw(0x0) "
+			    "raw(0x0)\n",
+			    &in, &why)) {
+		fprintf(stderr, "cannot parse the host call: %s\n", why);
+		return;
+	}
+	untracked_write(fw);
+	fuzz_perform(fw, &in, 0);
+}
+
+/*
+ * With exact lines (tracked builds) the reset and I7 look only at the lines
+ * written. Cross mode checks both against all bytes, so a store the tracking
+ * missed is reported instead of leaving the world unlike its snapshot or I7
+ * blind. Without tracked builds the world's DRAM is not exact.
+ */
+TEST(fuzz_oracle, cross_mode_reports_a_store_the_tracking_missed)
+{
+	struct fuzz_world *fw = warm_world(0);
+
+	if (!fw->w->mem.lines_exact) {
+		EXPECT_FALSE(shim_track_exact());
+		return;
+	}
+	EXPECT_TRUE(cross_check_aborts(fw, reset_after_untracked_write,
+				       "the reset left memory unlike the snapshot's"));
+	EXPECT_TRUE(cross_check_aborts(fw, host_call_after_untracked_write,
+				       "without the write being tracked"));
+	/* The children's worlds were their own: this one is as the snapshot left it. */
+	EXPECT_TRUE(shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len));
 }

@@ -141,7 +141,11 @@ mon_err_t hal_untrusted_read(hart_t hart, paddr_t src, void *dst, size_t len)
 	if (!access_ok(h, &w->mem, pa_addr(src), len, SHIM_ACCESS_READ, SHIM_PRIV_S)) {
 		return MON_ERR_FAULT;
 	}
-	return shim_mem_read(&w->mem, pa_addr(src), dst, len) ? MON_OK : MON_ERR_FAULT;
+	if (!shim_mem_read(&w->mem, pa_addr(src), dst, len)) {
+		return MON_ERR_FAULT;
+	}
+	shim_track_write(dst, len); /* the monitor's buffer */
+	return MON_OK;
 }
 
 mon_err_t hal_untrusted_write(hart_t hart, paddr_t dst, const void *src, size_t len)
@@ -330,6 +334,7 @@ void hal_csr_save(hart_t hart, struct hal_csr_image *img)
 	img->vsatp = c->vsatp;
 	img->vstimecmp = c->vstimecmp;
 	img->fp_valid = 0; /* the shim's harts have no F/D */
+	shim_track_write(img, sizeof(*img));
 }
 
 /* ------------------------------------------------- interrupts, time --- */
@@ -377,6 +382,7 @@ mon_err_t hal_entropy(void *buf, size_t len)
 		w->entropy_state = x;
 		out[i] = (uint8_t)((x * UINT64_C(0x2545F4914F6CDD1D)) >> 56);
 	}
+	shim_track_write(buf, len);
 	return MON_OK;
 }
 

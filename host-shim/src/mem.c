@@ -97,7 +97,9 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
 	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
 	bool sets = page_set_init(&mem->watch_written, mem->pages) &&
-		    page_set_init(&mem->unpoisoned, mem->pages);
+		    page_set_init(&mem->unpoisoned, mem->pages) &&
+		    shim_line_set_init(&mem->lines_reset, mem->pages) &&
+		    shim_line_set_init(&mem->lines_mark, mem->pages);
 	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->dirty_list ||
 	    !mem->pinned_list || !sets) {
 		shim_mem_fini(mem);
@@ -121,6 +123,8 @@ void shim_mem_fini(struct shim_mem *mem)
 	free(mem->pinned_list);
 	page_set_fini(&mem->watch_written);
 	page_set_fini(&mem->unpoisoned);
+	shim_line_set_fini(&mem->lines_reset);
+	shim_line_set_fini(&mem->lines_mark);
 	memset(mem, 0, sizeof(*mem));
 }
 
@@ -162,6 +166,7 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 		}
 		bit_set(mem->touched, p);
 	}
+	shim_track_lines(mem, pa - mem->base, len);
 }
 
 /*
@@ -301,6 +306,8 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 		bit_clear(mem->dirty, mem->dirty_list[i]);
 	}
 	mem->dirty_count = 0;
+	shim_line_set_clear(&mem->lines_reset);
+	shim_line_set_clear(&mem->lines_mark);
 	return true;
 }
 
@@ -401,6 +408,19 @@ static void mem_restore_pinned_page(struct shim_mem *mem, size_t p)
 		mem_restore_page(mem, p);
 		return;
 	}
+	if (mem->lines_exact) {
+		/* Exactly the lines written since: none, most of the time. */
+		uint64_t lines = mem->lines_reset.mask[p];
+		if (lines) {
+			shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
+		}
+		while (lines) {
+			size_t at = off + (size_t)__builtin_ctzll(lines) * SHIM_LINE_SIZE;
+			lines &= lines - 1;
+			memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);
+		}
+		return;
+	}
 	if (shim_copy_changed_lines(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE)) {
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 	}
@@ -429,7 +449,20 @@ void shim_mem_reset(struct shim_mem *mem)
 	mem->dirty_count = 0;
 	mem->vouch_first = 0;
 	mem->vouch_end = 0;
+	shim_line_set_clear(&mem->lines_reset);
+	shim_line_set_clear(&mem->lines_mark);
 	mem->resets++;
+}
+
+bool shim_mem_use_exact_lines(struct shim_mem *mem)
+{
+	mem->lines_exact = shim_track_exact();
+	return mem->lines_exact;
+}
+
+void shim_mem_lines_mark_clear(struct shim_mem *mem)
+{
+	shim_line_set_clear(&mem->lines_mark);
 }
 
 void shim_mem_vouch_unchanged(struct shim_mem *mem, uint64_t pa, uint64_t len)

@@ -18,6 +18,7 @@ static _Thread_local struct shim_world *bound_world;
 void shim_hal_bind(struct shim_world *world)
 {
 	bound_world = world;
+	shim_track_bind(world ? &world->mem : NULL);
 }
 
 struct shim_world *shim_hal_world(void)

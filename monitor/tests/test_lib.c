@@ -58,6 +58,27 @@ TEST(mon_memzero_explicit, clears_the_buffer)
 	}
 }
 
+/* Every start alignment and length up to three words: exactly the range, nothing around it. */
+TEST(mon_memzero_explicit, clears_exactly_the_range_at_any_alignment)
+{
+	uint8_t buf[48];
+
+	for (size_t at = 0; at < 8; at++) {
+		for (size_t n = 0; n <= 24; n++) {
+			for (size_t i = 0; i < sizeof(buf); i++) {
+				buf[i] = 0xA5;
+			}
+			mon_memzero_explicit(buf + 8 + at, n);
+			size_t wrong = 0;
+			for (size_t i = 0; i < sizeof(buf); i++) {
+				bool inside = i >= 8 + at && i < 8 + at + n;
+				wrong += buf[i] != (inside ? 0 : 0xA5);
+			}
+			EXPECT_EQ(wrong, 0);
+		}
+	}
+}
+
 TEST(mon_load, byte_order_helpers_round_trip)
 {
 	uint8_t b[8];

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shim/track.h"
+
 #define SHIM_PAGE_SIZE 4096u
 #define SHIM_DRAM_BASE UINT64_C(0x80000000)
 
@@ -42,6 +44,10 @@ struct shim_mem {
 	struct shim_page_set watch_written; /* watched pages written since shim_mem_watch_clear */
 	struct shim_page_set unpoisoned;    /* pages unpoisoned since shim_mem_unpoisoned_clear */
 	size_t vouch_first, vouch_end;	    /* pages shim_mem_vouch_unchanged vouched for */
+	/* 64-byte lines written (shim/track.h; exact when shim_track_exact()). */
+	struct shim_line_set lines_reset; /* since the snapshot or the last reset */
+	struct shim_line_set lines_mark;  /* since the last shim_mem_lines_mark_clear */
+	bool lines_exact; /* the line sets hold every write (shim_mem_use_exact_lines) */
 };
 
 /**
@@ -100,7 +106,11 @@ bool shim_lines_equal(const void *a, const void *b, size_t n);
 /** Remembers the current contents as the state shim_mem_reset returns to. */
 bool shim_mem_snapshot(struct shim_mem *mem);
 
-/** Restores the pages written since the snapshot, and the pinned pages. */
+/**
+ * Restores the pages written since the snapshot, and the pinned pages: of
+ * those only the lines written since (mem->lines_reset) when the line sets
+ * are exact, else the lines that differ from the snapshot.
+ */
 void shim_mem_reset(struct shim_mem *mem);
 
 /**
@@ -147,6 +157,18 @@ size_t shim_mem_unpoisoned_pages(const struct shim_mem *mem, const uint32_t **pa
 
 /** Forgets the pages shim_mem_unpoisoned_pages reports. */
 void shim_mem_unpoisoned_clear(struct shim_mem *mem);
+
+/**
+ * Declares that from now on every write into @mem goes through the shim or
+ * through code whose stores are tracked (shim/track.h), so the line sets are
+ * exact: resets copy back only the lines written. For a DRAM that only the
+ * shim and the monitor write. False (and nothing changes) in builds without
+ * COVEMON_TRACK_WRITES.
+ */
+bool shim_mem_use_exact_lines(struct shim_mem *mem);
+
+/** Forgets the lines mem->lines_mark holds (the next write starts a new set). */
+void shim_mem_lines_mark_clear(struct shim_mem *mem);
 
 /** Pages written since the snapshot (or since creation). */
 size_t shim_mem_dirty_pages(const struct shim_mem *mem);

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Exact write tracking (see shim/track.h): the line sets, and in
+ * COVEMON_TRACK_WRITES builds the callbacks the monitor's code calls for
+ * every store. Not itself tracked, and not instrumented by sanitizers: it
+ * runs on every store of the monitor.
+ */
+#include "shim/track.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim/mem.h"
+
+#define NO_SAN __attribute__((no_sanitize("address", "undefined")))
+
+/* The DRAM whose writes are marked, per thread (bound with the HAL's world). */
+static _Thread_local struct shim_mem *tracked;
+
+bool shim_track_exact(void)
+{
+#ifdef COVEMON_TRACK_WRITES
+	return true;
+#else
+	return false;
+#endif
+}
+
+void shim_track_bind(struct shim_mem *mem)
+{
+	tracked = mem;
+}
+
+bool shim_line_set_init(struct shim_line_set *set, size_t pages)
+{
+	set->mask = calloc(pages ? pages : 1, sizeof(uint64_t));
+	set->list = malloc((pages ? pages : 1) * sizeof(uint32_t));
+	set->count = 0;
+	return set->mask && set->list;
+}
+
+void shim_line_set_fini(struct shim_line_set *set)
+{
+	free(set->mask);
+	free(set->list);
+	memset(set, 0, sizeof(*set));
+}
+
+void shim_line_set_clear(struct shim_line_set *set)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		set->mask[set->list[i]] = 0;
+	}
+	set->count = 0;
+}
+
+static inline void set_add(struct shim_line_set *set, size_t page, uint64_t lines)
+{
+	uint64_t old = set->mask[page];
+
+	if (!old) {
+		set->list[set->count++] = (uint32_t)page;
+	}
+	set->mask[page] = old | lines;
+}
+
+/* The lines [first, last] of one page as a mask (0 <= first <= last < 64). */
+static inline uint64_t line_span(unsigned int first, unsigned int last)
+{
+	uint64_t upto_last = last == 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+
+	return upto_last & ~((UINT64_C(1) << first) - 1);
+}
+
+NO_SAN void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len)
+{
+	if (len == 0) {
+		return;
+	}
+	uint64_t last = off + len - 1;
+	size_t first_page = (size_t)(off / SHIM_PAGE_SIZE);
+	size_t last_page = (size_t)(last / SHIM_PAGE_SIZE);
+
+	for (size_t p = first_page; p <= last_page; p++) {
+		unsigned int a =
+			p == first_page ? (unsigned int)(off % SHIM_PAGE_SIZE / SHIM_LINE_SIZE) : 0;
+		unsigned int b = p == last_page
+					 ? (unsigned int)(last % SHIM_PAGE_SIZE / SHIM_LINE_SIZE)
+					 : SHIM_PAGE_SIZE / SHIM_LINE_SIZE - 1;
+		uint64_t lines = line_span(a, b);
+		set_add(&mem->lines_reset, p, lines);
+		set_add(&mem->lines_mark, p, lines);
+	}
+}
+
+/* A write of @len bytes at @p: marked when it lands in the bound DRAM. */
+NO_SAN static inline void track(const void *p, size_t len)
+{
+	struct shim_mem *mem = tracked;
+
+	if (!mem) {
+		return;
+	}
+	uint64_t off = (uint64_t)((uintptr_t)p - (uintptr_t)mem->dram);
+	if (off >= mem->size || len == 0) {
+		return;
+	}
+	if (len > mem->size - off) {
+		len = (size_t)(mem->size - off);
+	}
+	if ((off % SHIM_LINE_SIZE) + len <= SHIM_LINE_SIZE) {
+		/* One line (nearly every store). */
+		uint64_t bit = UINT64_C(1) << (off % SHIM_PAGE_SIZE / SHIM_LINE_SIZE);
+		size_t page = (size_t)(off / SHIM_PAGE_SIZE);
+		set_add(&mem->lines_reset, page, bit);
+		set_add(&mem->lines_mark, page, bit);
+		return;
+	}
+	shim_track_lines(mem, off, len);
+}
+
+void shim_track_write(const void *p, size_t len)
+{
+	track(p, len);
+}
+
+/*
+ * Visits the runs of consecutive lines of @set within [@off, @off + @len) of
+ * DRAM, clipped to it, as offsets from @off; stops early when @visit returns
+ * false and returns false then.
+ */
+static bool each_run(const struct shim_line_set *set, uint64_t off, uint64_t len,
+		     bool (*visit)(void *ctx, size_t from, size_t n), void *ctx)
+{
+	uint64_t end = off + len;
+	size_t first_page = (size_t)(off / SHIM_PAGE_SIZE);
+	size_t last_page = len ? (size_t)((end - 1) / SHIM_PAGE_SIZE) : 0;
+
+	for (size_t i = 0; len && i < set->count; i++) {
+		size_t page = set->list[i];
+		if (page < first_page || page > last_page) {
+			continue;
+		}
+		uint64_t lines = set->mask[page];
+		while (lines) {
+			unsigned int a = (unsigned int)__builtin_ctzll(lines);
+			uint64_t above = ~(lines >> a);
+			unsigned int n = above ? (unsigned int)__builtin_ctzll(above) : 64 - a;
+			lines &= ~line_span(a, a + n - 1);
+			uint64_t from =
+				(uint64_t)page * SHIM_PAGE_SIZE + (uint64_t)a * SHIM_LINE_SIZE;
+			uint64_t to = from + (uint64_t)n * SHIM_LINE_SIZE;
+			from = from > off ? from : off;
+			to = to < end ? to : end;
+			if (from < to && !visit(ctx, (size_t)(from - off), (size_t)(to - from))) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+struct copy_ctx {
+	uint8_t *dst;
+	const uint8_t *src;
+};
+
+NO_SAN static bool copy_run(void *ctx, size_t from, size_t n)
+{
+	struct copy_ctx *c = ctx;
+
+	memcpy(c->dst + from, c->src + from, n);
+	return true;
+}
+
+void shim_line_set_copy(const struct shim_line_set *set, uint64_t off, uint64_t len, uint8_t *dst,
+			const uint8_t *src)
+{
+	struct copy_ctx c = { dst, src };
+
+	(void)each_run(set, off, len, copy_run, &c);
+}
+
+struct equal_ctx {
+	const uint8_t *a, *b;
+	size_t at;
+};
+
+NO_SAN static bool equal_run(void *ctx, size_t from, size_t n)
+{
+	struct equal_ctx *c = ctx;
+
+	if (memcmp(c->a + from, c->b + from, n) == 0) {
+		return true;
+	}
+	c->at = from;
+	while (c->a[c->at] == c->b[c->at]) {
+		c->at++;
+	}
+	return false;
+}
+
+bool shim_line_set_equal(const struct shim_line_set *set, uint64_t off, uint64_t len,
+			 const uint8_t *a, const uint8_t *b, size_t *at)
+{
+	struct equal_ctx c = { a, b, 0 };
+
+	if (each_run(set, off, len, equal_run, &c)) {
+		return true;
+	}
+	*at = c.at;
+	return false;
+}
+
+#ifdef COVEMON_TRACK_WRITES
+/*
+ * The callbacks of the monitor's instrumented code (clang's ASan pass with
+ * -asan-memory-access-callback-prefix=__covemon_track_, see CMakeLists.txt).
+ * The ASan pass also emits a module constructor and calls before noreturn
+ * calls; without the ASan runtime they have nothing to do.
+ */
+#define STORE_CALLBACK(n)                                     \
+	NO_SAN void __covemon_track_store##n(uintptr_t addr); \
+	NO_SAN void __covemon_track_store##n(uintptr_t addr)  \
+	{                                                     \
+		track((const void *)addr, n);                 \
+	}
+STORE_CALLBACK(1)
+STORE_CALLBACK(2)
+STORE_CALLBACK(4)
+STORE_CALLBACK(8)
+STORE_CALLBACK(16)
+
+NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len);
+NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len)
+{
+	track((const void *)addr, len);
+}
+
+NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len);
+NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len)
+{
+	track(dst, len);
+	return memcpy(dst, src, len);
+}
+
+NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len);
+NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len)
+{
+	track(dst, len);
+	return memmove(dst, src, len);
+}
+
+NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len);
+NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len)
+{
+	track(dst, len);
+	return memset(dst, c, len);
+}
+
+void __asan_init(void);
+void __asan_init(void)
+{
+}
+
+void __asan_version_mismatch_check_v8(void);
+void __asan_version_mismatch_check_v8(void)
+{
+}
+
+void __asan_handle_no_return(void);
+void __asan_handle_no_return(void)
+{
+}
+#endif

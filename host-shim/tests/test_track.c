@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Exact write tracking: line sets, the resets that trust them, and the monitor's stores. */
+#include <string.h>
+
+#include "covemon/lib.h"
+#include "shim/mem.h"
+#include "shim/track.h"
+#include "test.h"
+
+#define MIB (UINT64_C(1) << 20)
+
+TEST(track, lines_spanning_pages_are_marked_in_both_sets)
+{
+	struct shim_mem m;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	/* Bytes 0x1FC0..0x2043: the last line of page 1, the first two of page 2. */
+	shim_track_lines(&m, 0x1FC0, 0x84);
+	ASSERT_EQ(m.lines_reset.count, 2);
+	EXPECT_EQ(m.lines_reset.mask[1], UINT64_C(1) << 63);
+	EXPECT_EQ(m.lines_reset.mask[2], 3);
+	EXPECT_EQ(m.lines_mark.mask[2], 3);
+	shim_track_lines(&m, 0x2000, 1); /* already there: the list does not grow */
+	EXPECT_EQ(m.lines_mark.count, 2);
+	shim_mem_lines_mark_clear(&m);
+	EXPECT_EQ(m.lines_mark.count, 0);
+	EXPECT_EQ(m.lines_mark.mask[2], 0);
+	EXPECT_EQ(m.lines_reset.mask[2], 3); /* the other set keeps its lines */
+	shim_mem_fini(&m);
+}
+
+TEST(track, shim_writes_and_writable_pointers_mark_lines)
+{
+	struct shim_mem m;
+	uint64_t v = 5;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	ASSERT_TRUE(shim_mem_write(&m, SHIM_DRAM_BASE + 0x5048, &v, 8));
+	EXPECT_EQ(m.lines_mark.mask[5], 2);
+	ASSERT_TRUE(shim_mem_ptr(&m, SHIM_DRAM_BASE + 0x6000, 0x1000, true) != NULL);
+	EXPECT_EQ(m.lines_mark.mask[6], UINT64_MAX);
+	ASSERT_TRUE(shim_mem_snapshot(&m)); /* a snapshot starts both sets afresh */
+	EXPECT_EQ(m.lines_mark.count + m.lines_reset.count, 0);
+	shim_mem_fini(&m);
+}
+
+TEST(track, writes_reported_by_shim_code_count_only_in_the_bound_dram)
+{
+	struct shim_mem m;
+	uint8_t outside[64];
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	shim_track_write(m.dram + 0x3000, 8); /* nothing bound yet */
+	EXPECT_EQ(m.lines_mark.count, 0);
+	shim_track_bind(&m);
+	shim_track_write(outside, sizeof(outside));
+	EXPECT_EQ(m.lines_mark.count, 0);
+	shim_track_write(m.dram + 0x3038, 16); /* crosses from line 0 into line 1 */
+	EXPECT_EQ(m.lines_mark.mask[3], 3);
+	shim_track_write(m.dram + MIB - 8, 64); /* clamped at the end of DRAM */
+	EXPECT_EQ(m.lines_mark.mask[255], UINT64_C(1) << 63);
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
+
+TEST(track, copy_and_compare_take_only_the_lines_in_the_set_and_the_range)
+{
+	struct shim_mem m;
+	static uint8_t a[3 * 4096], b[3 * 4096];
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	memset(a, 1, sizeof(a));
+	memset(b, 2, sizeof(b));
+	/* The range is DRAM [0x1010, 0x3010); lines 0x1000 (clipped), 0x2040 and 0x3000
+	 * (clipped) are in the set, 0x4000 is outside the range. */
+	shim_track_lines(&m, 0x1000, 1);
+	shim_track_lines(&m, 0x2040, 1);
+	shim_track_lines(&m, 0x3000, 1);
+	shim_track_lines(&m, 0x4000, 1);
+	shim_line_set_copy(&m.lines_mark, 0x1010, 0x2000, b, a);
+	size_t copied = 0;
+	for (size_t i = 0; i < 0x2000; i++) {
+		copied += b[i] == 1;
+	}
+	EXPECT_EQ(copied, 0x30 + 0x40 + 0x10);
+	EXPECT_EQ(b[0x2F], 1);
+	EXPECT_EQ(b[0x30], 2);
+	EXPECT_EQ(b[0x1030], 1);
+	EXPECT_EQ(b[0x1FFF], 1);
+	size_t at = 0;
+	EXPECT_TRUE(shim_line_set_equal(&m.lines_mark, 0x1010, 0x2000, a, b, &at));
+	b[0x1045] = 9; /* inside line 0x2040 */
+	EXPECT_FALSE(shim_line_set_equal(&m.lines_mark, 0x1010, 0x2000, a, b, &at));
+	EXPECT_EQ(at, 0x1045);
+	b[0x1045] = 1;
+	b[0x800] = 9; /* a line not in the set is not compared */
+	EXPECT_TRUE(shim_line_set_equal(&m.lines_mark, 0x1010, 0x2000, a, b, &at));
+	shim_mem_fini(&m);
+}
+
+/*
+ * With exact lines a reset copies back only the lines written of a pinned
+ * page. A write no tracking saw stays, which shows that the rest of the page
+ * was not copied. Without tracked builds the DRAM cannot be declared exact.
+ */
+TEST(track, exact_resets_restore_only_the_lines_written_of_pinned_pages)
+{
+	struct shim_mem m;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	uint8_t *state = shim_mem_ptr(&m, SHIM_DRAM_BASE + 0x3000, 0x1000, true);
+	ASSERT_TRUE(state != NULL);
+	state[0] = 7;
+	state[0x800] = 8;
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	if (!shim_mem_use_exact_lines(&m)) {
+		EXPECT_FALSE(shim_track_exact());
+		shim_mem_fini(&m);
+		return;
+	}
+	shim_track_bind(&m);
+	state[0] = 70;
+	shim_track_write(state, 1);
+	state[0x800] = 80; /* not reported */
+	shim_mem_reset(&m);
+	EXPECT_EQ(state[0], 7);
+	EXPECT_EQ(state[0x800], 80);
+	EXPECT_EQ(m.lines_reset.count + m.lines_mark.count, 0);
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
+
+/*
+ * The monitor's own code reports its stores in tracked builds: a library
+ * function (compiled like the core) writing into bound DRAM marks the lines,
+ * its stores into other memory mark nothing.
+ */
+TEST(track, the_monitors_stores_are_reported_in_tracked_builds)
+{
+	struct shim_mem m;
+	uint8_t local[32];
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	shim_track_bind(&m);
+	mon_memzero_explicit(m.dram + 0x7010, 0x80);
+	mon_memzero_explicit(local, sizeof(local));
+	shim_track_bind(NULL);
+	if (shim_track_exact()) {
+		EXPECT_EQ(m.lines_mark.count, 1);
+		EXPECT_EQ(m.lines_mark.mask[7], 7); /* lines 0..2 hold 0x7010..0x708F */
+	} else {
+		EXPECT_EQ(m.lines_mark.count, 0);
+	}
+	shim_mem_fini(&m);
+}
