@@ -62,8 +62,10 @@ expect yes "${lib_yes[@]}"
 mapfile -t core < <(objects monitor/CMakeFiles/covemon_core.dir)
 expect yes "${core[@]}"
 
-# deny-all.txt: the emulator, the read-only views, the oracle and the engine.
-for d in host-shim/CMakeFiles/covemon_shim.dir host-shim/CMakeFiles/covemon_shim_hal.dir \
+# deny-all.txt: the write tracking, the emulator, the read-only views, the oracle and
+# the engine.
+for d in host-shim/CMakeFiles/covemon_track.dir host-shim/CMakeFiles/covemon_shim.dir \
+	host-shim/CMakeFiles/covemon_shim_hal.dir \
 	host-shim/CMakeFiles/covemon_shim_mon.dir monitor/CMakeFiles/covemon_introspect.dir \
 	fuzz/CMakeFiles/covemon_fuzz_harness.dir fuzz/CMakeFiles/covemon_fuzz_sha512_cache.dir; do
 	mapfile -t objs < <(objects "$d")
