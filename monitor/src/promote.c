@@ -220,13 +220,26 @@ static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int l
 			depth--;
 			continue;
 		}
-		uint32_t i = f->next++;
+		uint32_t i = f->next;
 		if (i % WALK_CHUNK == 0) {
 			err = memaccess_host_read(p->mon, p->hart, f->table + 8 * (uint64_t)i, buf,
 						  sizeof(chunk[0]));
 			if (err != MON_OK) {
 				return err;
 			}
+		}
+		/* Entries without V map nothing, whatever their other bits: pass over them in
+		 * one step (most of a sparse tree's 2048-entry root). */
+		uint32_t chunk_end = (i / WALK_CHUNK + 1) * WALK_CHUNK;
+		if (chunk_end > f->entries) {
+			chunk_end = f->entries;
+		}
+		while (i < chunk_end && !(buf[i % WALK_CHUNK] & PTE_V)) {
+			i++;
+		}
+		f->next = i == chunk_end ? i : i + 1;
+		if (i == chunk_end) {
+			continue;
 		}
 		uint64_t gpa = f->base_gpa + ((uint64_t)i << (12 + 9 * f->level));
 		err = walk_pte(p, stack, &depth, buf[i % WALK_CHUNK], gpa, f->level);
