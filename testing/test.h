@@ -98,3 +98,10 @@ extern unsigned long test_checks;
 #define EXPECT_MEM_EQ(a, b, n) test_expect_mem_eq(__FILE__, __LINE__, #a, (a), (b), (n))
 void test_expect_mem_eq(const char *file, int line, const char *what, const void *a, const void *b,
 			size_t n);
+
+/**
+ * Runs @fn(@arg) in a child process; true when the child aborted (SIGABRT)
+ * with @message in what it wrote to stderr. For code that must abort: a
+ * panic, an oracle's verdict.
+ */
+bool test_child_aborts(void (*fn)(void *), void *arg, const char *message);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static struct test_case *test_head;
 static struct test_case **test_tail = &test_head;
@@ -124,4 +126,39 @@ int main(int argc, char **argv)
 	}
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+bool test_child_aborts(void (*fn)(void *), void *arg, const char *message)
+{
+	char out[4096];
+	size_t got = 0;
+	int fds[2];
+	int status = 0;
+
+	if (pipe(fds) != 0) {
+		return false;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		fn(arg);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (ssize_t n;
+	     got + 1 < sizeof(out) && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0;) {
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(fds[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		return false;
+	}
+	if (!strstr(out, message)) {
+		fprintf(stderr, "the child process printed: %s\n", out);
+	}
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strstr(out, message) != NULL;
 }

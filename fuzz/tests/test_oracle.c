@@ -7,12 +7,9 @@
  * found by the incremental oracle with a warm cache.
  */
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "covemon/introspect.h"
 #include "test.h"
@@ -398,44 +395,6 @@ TEST(fuzz_oracle, a_guest_load_that_hits_does_not_walk_the_tables_again)
 
 /* ------------------------------------------- cross mode and tracking --- */
 
-/*
- * Runs @body(@fw) in a child process with the oracle in cross mode; true when
- * the child aborted with @message in what it printed.
- */
-static bool cross_check_aborts(struct fuzz_world *fw, void (*body)(struct fuzz_world *),
-			       const char *message)
-{
-	char out[4096];
-	size_t len = 0;
-	int fds[2];
-	int status = 0;
-
-	if (pipe(fds) != 0) {
-		return false;
-	}
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 2);
-		close(fds[0]);
-		fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
-		body(fw);
-		_exit(0);
-	}
-	close(fds[1]);
-	for (ssize_t n;
-	     len + 1 < sizeof(out) && (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0;) {
-		len += (size_t)n;
-	}
-	out[len] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	if (!strstr(out, message)) {
-		fprintf(stderr, "the child printed: %s\n", out);
-	}
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strstr(out, message) != NULL;
-}
-
 /* A byte of the monitor's state changed by code whose stores nobody tracks. */
 static void untracked_write(struct fuzz_world *fw)
 {
@@ -444,14 +403,18 @@ static void untracked_write(struct fuzz_world *fw)
 	state[fw->state_len / 2] ^= 0x5A;
 }
 
-static void reset_after_untracked_write(struct fuzz_world *fw)
+static void reset_after_untracked_write(void *arg)
 {
+	struct fuzz_world *fw = arg;
+
+	fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
 	untracked_write(fw);
 	fuzz_reset(fw);
 }
 
-static void host_call_after_untracked_write(struct fuzz_world *fw)
+static void host_call_after_untracked_write(void *arg)
 {
+	struct fuzz_world *fw = arg;
 	static struct fuzz_input in;
 	const char *why = NULL;
 
@@ -462,6 +425,7 @@ static void host_call_after_untracked_write(struct fuzz_world *fw)
 		fprintf(stderr, "cannot parse the host call: %s\n", why);
 		return;
 	}
+	fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
 	untracked_write(fw);
 	fuzz_perform(fw, &in, 0);
 }
@@ -480,10 +444,10 @@ TEST(fuzz_oracle, cross_mode_reports_a_store_the_tracking_missed)
 		EXPECT_FALSE(shim_track_exact());
 		return;
 	}
-	EXPECT_TRUE(cross_check_aborts(fw, reset_after_untracked_write,
-				       "the reset left memory unlike the snapshot's"));
-	EXPECT_TRUE(cross_check_aborts(fw, host_call_after_untracked_write,
-				       "without the write being tracked"));
+	EXPECT_TRUE(test_child_aborts(reset_after_untracked_write, fw,
+				      "the reset left memory unlike the snapshot's"));
+	EXPECT_TRUE(test_child_aborts(host_call_after_untracked_write, fw,
+				      "without the write being tracked"));
 	/* The children's worlds were their own: this one is as the snapshot left it. */
 	EXPECT_TRUE(shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len));
 }

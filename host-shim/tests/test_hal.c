@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The HAL over the shim: what the monitor core will see of the machine. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "covemon/hal.h"
 #include "shim/world.h"
@@ -143,39 +140,9 @@ TEST(hal_mem, untrusted_accesses_have_the_hosts_rights_not_m_modes)
 	shim_world_destroy(w);
 }
 
-/*
- * True when @fn, run in a child process, ends in hal_panic (abort) with
- * @msg in what it prints.
- */
-static bool panics(void (*fn)(void), const char *msg)
+static void map_page0_writable(void *unused)
 {
-	int fds[2];
-	char out[512] = { 0 };
-	int status = 0;
-
-	if (pipe(fds) != 0) {
-		return false;
-	}
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 2);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof(out) - 1 && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0) {
-		got += (size_t)n;
-	}
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strstr(out, msg) != NULL;
-}
-
-static void map_page0_writable(void)
-{
+	(void)unused;
 	(void)hal_mon_map(pa_init(SHIM_DRAM_BASE), 8);
 }
 
@@ -191,7 +158,8 @@ TEST(hal_mem, mon_map_in_a_trap_panics_where_the_pmp_closes_m_mode)
 	EXPECT_TRUE(hal_mon_map(pa_init(SHIM_DRAM_BASE), 8) != NULL);
 	w->in_monitor = 0;
 	EXPECT_TRUE(hal_mon_map_ro(pa_init(SHIM_DRAM_BASE), 8) != NULL);
-	EXPECT_TRUE(panics(map_page0_writable, "hal_mon_map of a range the PMP closes to M-mode"));
+	EXPECT_TRUE(test_child_aborts(map_page0_writable, NULL,
+				      "hal_mon_map of a range the PMP closes to M-mode"));
 	/* The unlocked RWX rule over the rest does not bind M without Smepmp. */
 	EXPECT_TRUE(hal_mon_map(pa_init(SHIM_DRAM_BASE + 4096), 8) != NULL);
 	w->in_monitor = -1;
