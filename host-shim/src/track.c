@@ -33,8 +33,8 @@ void shim_track_bind(struct shim_mem *mem)
 
 bool shim_line_set_init(struct shim_line_set *set, size_t pages)
 {
-	set->mask = calloc(pages ? pages : 1, sizeof(uint64_t));
-	set->list = malloc((pages ? pages : 1) * sizeof(uint32_t));
+	set->mask = calloc(pages, sizeof(uint64_t));
+	set->list = malloc(pages * sizeof(uint32_t));
 	set->count = 0;
 	return set->mask && set->list;
 }
@@ -64,6 +64,13 @@ static inline void set_add(struct shim_line_set *set, size_t page, uint64_t line
 	set->mask[page] = old | lines;
 }
 
+/* @lines of @page written: in both of @mem's sets. */
+static inline void mark(struct shim_mem *mem, size_t page, uint64_t lines)
+{
+	set_add(&mem->lines_reset, page, lines);
+	set_add(&mem->lines_mark, page, lines);
+}
+
 /* The lines [first, last] of one page as a mask (0 <= first <= last < 64). */
 static inline uint64_t line_span(unsigned int first, unsigned int last)
 {
@@ -87,9 +94,7 @@ NO_SAN void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len)
 		unsigned int b = p == last_page
 					 ? (unsigned int)(last % SHIM_PAGE_SIZE / SHIM_LINE_SIZE)
 					 : SHIM_PAGE_SIZE / SHIM_LINE_SIZE - 1;
-		uint64_t lines = line_span(a, b);
-		set_add(&mem->lines_reset, p, lines);
-		set_add(&mem->lines_mark, p, lines);
+		mark(mem, p, line_span(a, b));
 	}
 }
 
@@ -111,10 +116,8 @@ NO_SAN __attribute__((always_inline)) static inline void track(const void *p, si
 	}
 	if ((off % SHIM_LINE_SIZE) + len <= SHIM_LINE_SIZE) {
 		/* One line (nearly every store). */
-		uint64_t bit = UINT64_C(1) << (off % SHIM_PAGE_SIZE / SHIM_LINE_SIZE);
-		size_t page = (size_t)(off / SHIM_PAGE_SIZE);
-		set_add(&mem->lines_reset, page, bit);
-		set_add(&mem->lines_mark, page, bit);
+		mark(mem, (size_t)(off / SHIM_PAGE_SIZE),
+		     UINT64_C(1) << (off % SHIM_PAGE_SIZE / SHIM_LINE_SIZE));
 		return;
 	}
 	shim_track_lines(mem, off, len);

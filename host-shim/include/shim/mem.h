@@ -44,7 +44,7 @@ struct shim_mem {
 	struct shim_page_set watch_written; /* watched pages written since shim_mem_watch_clear */
 	struct shim_page_set unpoisoned;    /* pages unpoisoned since shim_mem_unpoisoned_clear */
 	size_t vouch_first, vouch_end;	    /* pages shim_mem_vouch_unchanged vouched for */
-	/* 64-byte lines written (shim/track.h; exact when shim_track_exact()). */
+	/* 64-byte lines written (shim/track.h; holding every write when lines_exact). */
 	struct shim_line_set lines_reset; /* since the snapshot or the last reset */
 	struct shim_line_set lines_mark;  /* since the last shim_mem_lines_mark_clear */
 	bool lines_exact; /* the line sets hold every write (shim_mem_use_exact_lines) */

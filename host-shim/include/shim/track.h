@@ -18,8 +18,9 @@
  * Two line sets are kept per DRAM (struct shim_mem): lines written since the
  * last reset (shim_mem_reset restores only those of pinned pages) and since
  * the last shim_track_mark_clear (the fuzz oracle's I7 compares only those).
- * Both are exact only when shim_track_exact() says so; other builds keep
- * comparing whole ranges.
+ * A DRAM's sets are exact, and trusted, once shim_mem_use_exact_lines
+ * succeeded, which needs a tracked build (shim_track_exact()); otherwise
+ * resets and the oracle keep comparing whole ranges.
  */
 #pragma once
 
@@ -50,7 +51,7 @@ void shim_track_write(const void *p, size_t len);
 /** Marks [@off, @off + @len) of @mem's DRAM (offsets from mem->dram, in range) in both sets. */
 void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len);
 
-/** Allocates an empty set for @pages pages; false when memory is short. */
+/** Allocates an empty set for @pages (> 0) pages; false when memory is short. */
 bool shim_line_set_init(struct shim_line_set *set, size_t pages);
 void shim_line_set_fini(struct shim_line_set *set);
 
