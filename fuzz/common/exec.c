@@ -556,17 +556,21 @@ void fuzz_reset(struct fuzz_world *fw)
 	fw->state_ref = fw->state_prep;
 	fw->state_entries = fw->w->monitor_entries;
 	if (fuzz_oracle_mode == FUZZ_ORACLE_CROSS) {
-		/* What the reset skipped (vouched-for monitor pages, released zero pages, pinned
-		 * lines not written) must hold the snapshot's bytes all the same. */
+		/* What the reset skipped (vouched-for monitor pages, released zero pages, lines
+		 * not written) must hold the snapshot's bytes all the same: confidential
+		 * memory, and every page ever written or mapped writable. */
 		const struct shim_mem *mem = &fw->w->mem;
 		uint64_t conf = fw->conf.base - mem->base;
 		bool same = shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len) &&
 			    (!mem->lines_exact ||
 			     shim_lines_equal(fw->state_before, fw->state_prep, fw->state_len)) &&
 			    shim_lines_equal(mem->dram + conf, mem->snap + conf, fw->conf.size);
-		for (size_t i = 0; same && i < mem->pinned_count; i++) {
-			size_t at = (size_t)mem->pinned_list[i] * SHIM_PAGE_SIZE;
-			same = shim_lines_equal(mem->dram + at, mem->snap + at, SHIM_PAGE_SIZE);
+		for (size_t p = 0; same && p < mem->pages; p++) {
+			size_t at = p * SHIM_PAGE_SIZE;
+			if ((mem->touched[p / 64] | mem->pinned[p / 64]) >> (p % 64) & 1) {
+				same = shim_lines_equal(mem->dram + at, mem->snap + at,
+							SHIM_PAGE_SIZE);
+			}
 		}
 		if (!same) {
 			fuzz_fail(0, "oracle cross-check",

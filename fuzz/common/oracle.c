@@ -265,10 +265,27 @@ static bool check_leaf(struct walk_state *ws, uint64_t pa, uint64_t size)
 	return true;
 }
 
-/* The index of the first valid PTE in @pte[@from, @n), or @n (most entries are invalid). */
+/* The index of the first valid PTE in @pte[@from, @n), or @n (most entries are
+ * invalid: aligned blocks of them are passed over with one test each). */
 __attribute__((no_sanitize("address", "undefined"))) static unsigned int
 next_valid(const uint64_t *pte, unsigned int from, unsigned int n)
 {
+	enum { BLOCK = 16 };
+
+	for (; from < n && from % BLOCK; from++) {
+		if (pte[from] & PTE_V) {
+			return from;
+		}
+	}
+	for (; n - from >= BLOCK; from += BLOCK) {
+		uint64_t any = 0;
+		for (unsigned int j = 0; j < BLOCK; j++) {
+			any |= pte[from + j];
+		}
+		if (any & PTE_V) {
+			break;
+		}
+	}
 	while (from < n && !(pte[from] & PTE_V)) {
 		from++;
 	}

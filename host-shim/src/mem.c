@@ -94,17 +94,19 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 	mem->dirty = calloc(words, sizeof(uint64_t));
 	mem->pinned = calloc(words, sizeof(uint64_t));
 	mem->touched = calloc(words, sizeof(uint64_t));
+	mem->snap_zero = malloc(words * sizeof(uint64_t));
 	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
 	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
 	bool sets = page_set_init(&mem->watch_written, mem->pages) &&
 		    page_set_init(&mem->unpoisoned, mem->pages) &&
 		    shim_line_set_init(&mem->lines_reset, mem->pages) &&
 		    shim_line_set_init(&mem->lines_mark, mem->pages);
-	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->dirty_list ||
-	    !mem->pinned_list || !sets) {
+	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->snap_zero ||
+	    !mem->dirty_list || !mem->pinned_list || !sets) {
 		shim_mem_fini(mem);
 		return false;
 	}
+	memset(mem->snap_zero, 0xFF, words * sizeof(uint64_t));
 	return true;
 }
 
@@ -119,6 +121,7 @@ void shim_mem_fini(struct shim_mem *mem)
 	free(mem->dirty);
 	free(mem->pinned);
 	free(mem->touched);
+	free(mem->snap_zero);
 	free(mem->dirty_list);
 	free(mem->pinned_list);
 	page_set_fini(&mem->watch_written);
@@ -294,12 +297,16 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 	/* Pages never written are zero in both mappings: copy only the others. */
 	for (size_t w = 0; w < (mem->pages + 63) / 64; w++) {
 		uint64_t bits = mem->touched[w];
+		mem->snap_zero[w] = ~bits;
 		while (bits) {
 			size_t p = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
 			shim_mem_unpoison(mem, mem->base + p * SHIM_PAGE_SIZE, SHIM_PAGE_SIZE);
 			memcpy(mem->snap + p * SHIM_PAGE_SIZE, mem->dram + p * SHIM_PAGE_SIZE,
 			       SHIM_PAGE_SIZE);
+			if (page_is_zero(mem->snap + p * SHIM_PAGE_SIZE)) {
+				bit_set(mem->snap_zero, p);
+			}
 		}
 	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
@@ -408,27 +415,58 @@ static void mem_restore_pinned_page(struct shim_mem *mem, size_t p)
 		mem_restore_page(mem, p);
 		return;
 	}
-	if (mem->lines_exact) {
-		/* Exactly the lines written since: none, most of the time. */
-		uint64_t lines = mem->lines_reset.mask[p];
-		if (lines) {
-			shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
-		}
-		while (lines) {
-			size_t at = off + (size_t)__builtin_ctzll(lines) * SHIM_LINE_SIZE;
-			lines &= lines - 1;
-			memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);
-		}
-		return;
-	}
 	if (shim_copy_changed_lines(mem->dram + off, mem->snap + off, SHIM_PAGE_SIZE)) {
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 	}
 }
 
+/*
+ * With exact line sets every write since the snapshot is in lines_reset,
+ * whoever made it (the shim marks its own, the tracked monitor its stores):
+ * exactly those lines go back, on pinned and written pages alike. A guest
+ * store or a table entry the host rewrote costs a line, not a page. Pages
+ * zero at the snapshot (free confidential pages, mostly) are zeroed instead.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static void
+mem_restore_written_lines(struct shim_mem *mem)
+{
+	const struct shim_line_set *set = &mem->lines_reset;
+
+	for (size_t i = 0; i < set->count; i++) {
+		size_t p = set->list[i];
+		size_t off = p * SHIM_PAGE_SIZE;
+		uint64_t lines = set->mask[p];
+
+		bool zero = bit_test(mem->snap_zero, p);
+
+		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
+		while (lines) {
+			size_t at = off + (size_t)__builtin_ctzll(lines) * SHIM_LINE_SIZE;
+			lines &= lines - 1;
+			if (zero) {
+				/* Most such lines were scrubbed already: the snapshot is not read
+				 * and a line still zero is not written. */
+				uint64_t *w = (uint64_t *)(void *)(mem->dram + at);
+				uint64_t any = 0;
+				for (unsigned int k = 0; k < SHIM_LINE_SIZE / 8; k++) {
+					any |= w[k];
+				}
+				if (any) {
+					memset(w, 0, SHIM_LINE_SIZE);
+				}
+			} else {
+				memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);
+			}
+		}
+	}
+}
+
 void shim_mem_reset(struct shim_mem *mem)
 {
-	for (size_t i = 0; i < mem->pinned_count; i++) {
+	if (mem->lines_exact) {
+		mem_restore_written_lines(mem);
+	}
+	for (size_t i = 0; !mem->lines_exact && i < mem->pinned_count; i++) {
 		size_t p = mem->pinned_list[i];
 		if (p >= mem->vouch_first && p < mem->vouch_end && !bit_test(mem->dirty, p)) {
 			continue; /* the caller vouched for its bytes */
@@ -441,7 +479,7 @@ void shim_mem_reset(struct shim_mem *mem)
 	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
 		size_t p = mem->dirty_list[i];
-		if (!bit_test(mem->pinned, p)) {
+		if (!mem->lines_exact && !bit_test(mem->pinned, p)) {
 			mem_restore_page(mem, p); /* pinned pages were restored above */
 		}
 		bit_clear(mem->dirty, p);

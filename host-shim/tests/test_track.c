@@ -131,6 +131,42 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_pinned_pages)
 }
 
 /*
+ * Pages the shim wrote since the snapshot (a guest store, a host table entry)
+ * go back a line at a time too: its writes are marked like the monitor's.
+ */
+TEST(track, exact_resets_restore_only_the_lines_written_of_written_pages)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x5000;
+	uint8_t v = 1;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x40, &v, 1));
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	if (!shim_mem_use_exact_lines(&m)) {
+		EXPECT_FALSE(shim_track_exact());
+		shim_mem_fini(&m);
+		return;
+	}
+	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
+	v = 2;
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x41, &v, 1));   /* the snapshot's line */
+	ASSERT_TRUE(shim_mem_write(&m, page + 0xFFF, &v, 1));  /* a line zero at the snapshot */
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x3000, &v, 1)); /* a page never written */
+	raw[0x800] = 9; /* not marked: a copy would undo it */
+	EXPECT_EQ(m.dirty_count, 2);
+	shim_mem_reset(&m);
+	EXPECT_EQ(raw[0x40], 1);
+	EXPECT_EQ(raw[0x41], 0);
+	EXPECT_EQ(raw[0xFFF], 0);
+	EXPECT_EQ(raw[0x3000], 0);
+	EXPECT_EQ(raw[0x800], 9);
+	EXPECT_EQ(m.dirty_count, 0);
+	EXPECT_EQ(m.lines_reset.count, 0);
+	shim_mem_fini(&m);
+}
+
+/*
  * The monitor's own code reports its stores in tracked builds: a library
  * function (compiled like the core) writing into bound DRAM marks the lines,
  * its stores into other memory mark nothing.

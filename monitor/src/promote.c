@@ -48,6 +48,7 @@ struct walk_frame {
 	uint32_t next;
 	uint32_t entries;
 	unsigned int level;
+	uint64_t valid; /* bit j: entry j of the chunk holding next has V */
 };
 
 struct promote {
@@ -55,7 +56,8 @@ struct promote {
 	hart_t hart;
 	struct tvm *tvm;
 	struct sha384_ctx image; /* MR0 */
-	struct mon_region visited[PROMOTE_MAX_TABLES];
+	/* The tables reached, by base (sizes: table_size; 4 KiB of M-mode stack, not 8). */
+	uint64_t visited[PROMOTE_MAX_TABLES];
 	unsigned int nvisited;
 	/* The TAP's bytes, gathered in ascending GPA order (tap_gpa 0: none). */
 	uint64_t tap_gpa;
@@ -132,20 +134,29 @@ static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, ui
 	return MON_OK;
 }
 
-static mon_err_t visit_table(struct promote *p, uint64_t table, uint64_t size)
+/* The size of visited table @i: the root (the first) has 4 pages, the others one. */
+static uint64_t table_size(unsigned int i)
 {
+	return i == 0 ? 4 * MON_PAGE_SIZE : MON_PAGE_SIZE;
+}
+
+/* Takes the next table of the walk (the root first): host memory, reached once. */
+static mon_err_t visit_table(struct promote *p, uint64_t table)
+{
+	uint64_t size = table_size(p->nvisited);
+
 	if (!memmap_is_host(&p->mon->map, table, size)) {
 		return MON_ERR_INVALID_ADDRESS;
 	}
 	for (unsigned int i = 0; i < p->nvisited; i++) {
-		if (mon_ranges_overlap(p->visited[i].base, p->visited[i].size, table, size)) {
+		if (mon_ranges_overlap(p->visited[i], table_size(i), table, size)) {
 			return MON_ERR_FAILED; /* a cycle, or two links to one table */
 		}
 	}
 	if (p->nvisited == PROMOTE_MAX_TABLES) {
 		return MON_ERR_FAILED;
 	}
-	p->visited[p->nvisited++] = (struct mon_region){ table, size };
+	p->visited[p->nvisited++] = table;
 	return MON_OK;
 }
 
@@ -166,11 +177,11 @@ static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned 
 		if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U))) {
 			return MON_ERR_FAILED;
 		}
-		err = visit_table(p, PTE_PPN(pte), MON_PAGE_SIZE);
+		err = visit_table(p, PTE_PPN(pte));
 		if (err != MON_OK) {
 			return err;
 		}
-		stack[*depth] = (struct walk_frame){ PTE_PPN(pte), gpa, 0, 512, level - 1 };
+		stack[*depth] = (struct walk_frame){ PTE_PPN(pte), gpa, 0, 512, level - 1, 0 };
 		(*depth)++;
 		return MON_OK;
 	}
@@ -196,8 +207,21 @@ static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned 
 	return MON_OK;
 }
 
-/* PTEs fetched per host read: every PTE is still read exactly once. */
-#define WALK_CHUNK 16u
+/* PTEs fetched per host read (one bit each in walk_frame.valid): every PTE is
+ * still read exactly once. Tables have 512 or 2048 entries, a multiple of it. */
+#define WALK_CHUNK 64u
+
+/* Bit j set when @chunk[j] has V. No branch per entry: most of a sparse tree's
+ * entries are invalid, and whole chunks of them are passed over in one test. */
+static uint64_t chunk_valid(const uint64_t chunk[WALK_CHUNK])
+{
+	uint64_t valid = 0;
+
+	for (unsigned int j = 0; j < WALK_CHUNK; j++) {
+		valid |= (chunk[j] & PTE_V) << j;
+	}
+	return valid;
+}
 
 /* Depth-first over the host's tree in ascending GPA order, with an explicit stack. */
 static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int levels)
@@ -207,11 +231,12 @@ static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int l
 	unsigned int depth = 1;
 	mon_err_t err;
 
-	err = visit_table(p, root, 4 * MON_PAGE_SIZE);
+	_Static_assert(WALK_CHUNK <= 64 && 512 % WALK_CHUNK == 0, "one valid bit per entry");
+	err = visit_table(p, root);
 	if (err != MON_OK) {
 		return err;
 	}
-	stack[0] = (struct walk_frame){ root, 0, 0, 2048, levels - 1 };
+	stack[0] = (struct walk_frame){ root, 0, 0, 2048, levels - 1, 0 };
 	while (depth) {
 		struct walk_frame *f = &stack[depth - 1];
 		uint64_t *buf = chunk[depth - 1];
@@ -227,20 +252,19 @@ static mon_err_t walk_host_tree(struct promote *p, uint64_t root, unsigned int l
 			if (err != MON_OK) {
 				return err;
 			}
+			f->valid = chunk_valid(buf);
 		}
-		/* Entries without V map nothing, whatever their other bits: pass over them in
-		 * one step (most of a sparse tree's 2048-entry root). */
-		uint32_t chunk_end = (i / WALK_CHUNK + 1) * WALK_CHUNK;
-		if (chunk_end > f->entries) {
-			chunk_end = f->entries;
-		}
-		while (i < chunk_end && !(buf[i % WALK_CHUNK] & PTE_V)) {
-			i++;
-		}
-		f->next = i == chunk_end ? i : i + 1;
-		if (i == chunk_end) {
+		/* Entries without V map nothing, whatever their other bits. */
+		uint64_t rest = f->valid >> (i % WALK_CHUNK);
+		if (!rest) {
+			f->next = (i / WALK_CHUNK + 1) * WALK_CHUNK;
 			continue;
 		}
+		while (!(rest & 1)) {
+			rest >>= 1;
+			i++;
+		}
+		f->next = i + 1;
 		uint64_t gpa = f->base_gpa + ((uint64_t)i << (12 + 9 * f->level));
 		err = walk_pte(p, stack, &depth, buf[i % WALK_CHUNK], gpa, f->level);
 		if (err != MON_OK) {

@@ -1263,7 +1263,8 @@ TEST(promote_to_tvm, every_failed_host_read_leaves_no_trace)
 
 	fixture_init(&f, 1);
 	vm_build(&f, 1, 9, &vm);
-	for (unsigned int n = 0; n < 64; n++) {
+	unsigned int n;
+	for (n = 0; n < 64; n++) {
 		struct shim_fault_plan plan = { { 0 } };
 
 		plan.fail[SHIM_FAULT_UNTRUSTED_READ] = UINT64_C(1) << n;
@@ -1271,10 +1272,14 @@ TEST(promote_to_tvm, every_failed_host_read_leaves_no_trace)
 		shim_world_set_faults(f.w, &plan);
 		struct shim_sbiret r = promote(&f, &vm);
 		shim_world_set_faults(f.w, &none);
+		if (r.error == SBI_SUCCESS) {
+			break; /* read n is past the promote's last: every read failed once */
+		}
 		EXPECT_TRUE(is_promote_error(r.error));
 		expect_no_trace(&f, before);
 	}
-	EXPECT_EQ(promote(&f, &vm).error, SBI_SUCCESS); /* the faults were the only problem */
+	/* Tables in chunks, the pages, the FDT: dozens of reads, each one failed alone. */
+	EXPECT_TRUE(n >= 16 && n < 64);
 	fixture_fini(&f);
 }
 

@@ -28,9 +28,10 @@ struct shim_mem {
 	uint64_t base;
 	uint64_t size;
 	size_t pages;
-	uint8_t *dram;	 /* the memory itself (lazily zero-filled mapping) */
-	uint8_t *snap;	 /* snapshot contents; NULL until the first snapshot */
-	uint64_t *dirty; /* bitmap: written since the snapshot (or creation) */
+	uint8_t *dram;	     /* the memory itself (lazily zero-filled mapping) */
+	uint8_t *snap;	     /* snapshot contents; NULL until the first snapshot */
+	uint64_t *snap_zero; /* bitmap: all zero at the snapshot (every page before one) */
+	uint64_t *dirty;     /* bitmap: written since the snapshot (or creation) */
 	uint32_t *dirty_list;
 	size_t dirty_count;
 	uint64_t *pinned; /* bitmap: mapped writable before the snapshot */
@@ -107,9 +108,10 @@ bool shim_lines_equal(const void *a, const void *b, size_t n);
 bool shim_mem_snapshot(struct shim_mem *mem);
 
 /**
- * Restores the pages written since the snapshot, and the pinned pages: of
- * those only the lines written since (mem->lines_reset) when the line sets
- * are exact, else the lines that differ from the snapshot.
+ * Returns memory to the snapshot. With exact line sets, exactly the lines
+ * written since (mem->lines_reset), on any page; otherwise the pages written
+ * through the shim since, whole, and of the pinned pages the lines that
+ * differ from the snapshot.
  */
 void shim_mem_reset(struct shim_mem *mem);
 
