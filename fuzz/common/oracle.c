@@ -17,7 +17,8 @@
  *   I5        the monitor's hart and vCPU views,   (cheap: always)
  *             the harts' modes
  *   I6        free pages' bytes, the page records  pages written (tracked) or freed
- *   I9        a hart's TLB, its context, the tables  compared with what was found good
+ *   I9        a hart's TLB (stamp), its context,   compared with what was found good
+ *             the tables
  *
  * Two facts make this exact. Confidential memory is written only through
  * the shim's tracked paths (shim_mem_write, shim_mem_ptr with write: the
@@ -643,7 +644,7 @@ static bool check_tlbs(struct run *r)
 		/* Same entries, same context, same tables as when found good: same verdict. */
 		if (!r->full && fw->cache.valid && ok && ok->valid && ok->guest == guest &&
 		    (!guest || (ok->hgatp == t->hgatp && ok->walk_gen == fw->cache.walk_gen)) &&
-		    shim_lines_equal(ok->entry, hart->tlb.entry, sizeof(ok->entry))) {
+		    ok->stamp == hart->tlb.stamp) {
 			continue;
 		}
 		for (unsigned int e = 0; e < SHIM_TLB_ENTRIES; e++) {
@@ -678,8 +679,7 @@ static bool check_tlbs(struct run *r)
 			ok->guest = guest;
 			ok->hgatp = guest ? t->hgatp : 0;
 			ok->walk_gen = fw->cache.walk_gen;
-			_Static_assert(sizeof(ok->entry) % 8 == 0, "TLB images copy in words");
-			fuzz_raw_copy(ok->entry, hart->tlb.entry, sizeof(ok->entry));
+			ok->stamp = hart->tlb.stamp;
 		}
 	}
 	return true;
@@ -688,28 +688,26 @@ static bool check_tlbs(struct run *r)
 /* ------------------------------------------------------------ records --- */
 
 /*
- * The records that differ from the cache, into fw->changed; updates the
- * cache. Not instrumented: the records are the monitor's memory as the
- * hardware holds it, read in words.
+ * The records in words [@b, @end) that differ from the cache, into
+ * fw->changed; updates the cache. Not instrumented: the records are the
+ * monitor's memory as the hardware holds it, read in words.
  */
-__attribute__((no_sanitize("address", "undefined"))) static void diff_records(struct run *r)
+__attribute__((no_sanitize("address", "undefined"))) static void
+diff_words(struct run *r, uint64_t b, uint64_t end)
 {
 	struct fuzz_world *fw = r->fw;
 	const uint64_t *now = (const uint64_t *)(const void *)r->rec;
 	uint64_t *seen = fw->cache.rec;
-	uint64_t words = r->nrec / 2;
 	struct fuzz_cache_log *log = &fw->log;
 
-	_Static_assert(sizeof(struct mon_page_view) == 4, "two records per word");
-	r->nchanged = 0;
 	/* Blocks of eight words first: most records never change. */
-	for (uint64_t b = 0; b < words; b += 8) {
-		uint64_t end = b + 8 < words ? b + 8 : words;
+	for (; b < end; b += 8) {
+		uint64_t block_end = b + 8 < end ? b + 8 : end;
 		uint64_t any = 0;
-		for (uint64_t i = b; i < end; i++) {
+		for (uint64_t i = b; i < block_end; i++) {
 			any |= now[i] ^ seen[i];
 		}
-		for (uint64_t i = b; any && i < end; i++) {
+		for (uint64_t i = b; any && i < block_end; i++) {
 			uint64_t x = now[i] ^ seen[i];
 			if (!x) {
 				continue;
@@ -728,14 +726,54 @@ __attribute__((no_sanitize("address", "undefined"))) static void diff_records(st
 			seen[i] = now[i];
 		}
 	}
+}
+
+struct diff_ctx {
+	struct run *r;
+	uint64_t words;
+};
+
+/* A run of lines written since the last diff, as bytes from the first record. */
+static bool diff_run(void *ctx, size_t from, size_t n)
+{
+	struct diff_ctx *c = ctx;
+	uint64_t end = (from + n + 7) / 8;
+
+	diff_words(c->r, from / 8, end < c->words ? end : c->words);
+	return true;
+}
+
+/*
+ * The records that differ from the cache, into fw->changed; updates the
+ * cache. With exact line sets only the lines written since the last diff
+ * (lines_check) can differ; otherwise every record is compared.
+ */
+static void diff_records(struct run *r)
+{
+	struct fuzz_world *fw = r->fw;
+	struct shim_mem *mem = &fw->w->mem;
+	uint64_t words = r->nrec / 2;
+	uint64_t off = (uint64_t)((uintptr_t)r->rec - (uintptr_t)mem->dram);
+
+	_Static_assert(sizeof(struct mon_page_view) == 4, "two records per word");
+	r->nchanged = 0;
+	if (mem->lines_exact && fw->cache.valid && off < mem->size &&
+	    (r->nrec + 1) * 4 <= mem->size - off) {
+		struct diff_ctx c = { r, words };
+		(void)shim_line_set_each_run(&mem->lines_check, off, words * 8, diff_run, &c);
+	} else {
+		diff_words(r, 0, words);
+	}
+	shim_mem_lines_check_clear(mem);
 	if (r->nrec & 1) {
 		/* The odd last record: the low half of the next word. */
 		uint32_t last;
+		uint64_t *seen = fw->cache.rec;
 		memcpy(&last, &r->rec[r->nrec - 1], 4);
 		if ((uint32_t)seen[words] != last) {
 			fw->changed[r->nchanged++] = (uint32_t)(r->nrec - 1);
 			seen[words] = last;
-			log->rec_all = true;
+			fw->log.rec_all = true;
 		}
 	}
 }

@@ -42,8 +42,8 @@ struct fuzz_oracle_cache {
 		bool guest;
 		uint64_t hgatp;
 		uint64_t walk_gen;
-		struct shim_tlb_entry entry[SHIM_TLB_ENTRIES];
-	} tlb[FUZZ_MAX_HARTS]; /* per hart: TLB contents found good, in that context */
+		uint64_t stamp; /* shim_tlb.stamp */
+	} tlb[FUZZ_MAX_HARTS];	/* per hart: TLB contents found good, in that context */
 };
 
 /* One verdict of the oracle: the first invariant found broken, if any. */

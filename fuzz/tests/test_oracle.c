@@ -221,6 +221,19 @@ static struct mon_page_view *records(struct fuzz_world *fw, uint64_t *n)
 	return (struct mon_page_view *)(uintptr_t)mon_introspect_pages(fw->mon, n);
 }
 
+/* A record change as the monitor would make it: a store (reported, as tracked builds see the
+ * monitor's), while the monitor runs. */
+static void set_record(struct fuzz_world *fw, uint64_t idx, uint8_t state, uint8_t owner)
+{
+	uint64_t n;
+	struct mon_page_view *rec = records(fw, &n);
+
+	rec[idx].state = state;
+	rec[idx].owner = owner;
+	shim_track_write(&rec[idx], sizeof(rec[idx]));
+	fw->w->monitor_entries++;
+}
+
 static uint64_t first_page(struct fuzz_world *fw, unsigned int state)
 {
 	uint64_t n;
@@ -305,9 +318,7 @@ TEST(fuzz_oracle, incremental_finds_a_page_freed_without_scrub)
 	/* A destroy that unmaps it and frees it without zeroing it: one table write
 	 * (through the shim), one record change (in the monitor's own memory). */
 	ASSERT_TRUE(shim_mem_write(&fw->w->mem, at, &zero, 8));
-	rec[idx].state = MON_PAGE_FREE;
-	rec[idx].owner = 0;
-	fw->w->monitor_entries++; /* as if the monitor had done it */
+	set_record(fw, idx, MON_PAGE_FREE, 0);
 	expect_found(fw, "I6");
 }
 
@@ -328,13 +339,9 @@ TEST(fuzz_oracle, incremental_finds_a_record_no_table_reaches)
 {
 	struct fuzz_world *fw = warm_world(STATE_TVM);
 	uint64_t pa = first_page(fw, MON_PAGE_FREE);
-	uint64_t n;
-	struct mon_page_view *rec = records(fw, &n);
 
 	ASSERT_NE(pa, 0);
-	rec[(pa - fw->conf.base) / SHIM_PAGE_SIZE].state = MON_PAGE_TVM_DATA;
-	rec[(pa - fw->conf.base) / SHIM_PAGE_SIZE].owner = 1;
-	fw->w->monitor_entries++;
+	set_record(fw, (pa - fw->conf.base) / SHIM_PAGE_SIZE, MON_PAGE_TVM_DATA, 1);
 	expect_found(fw, "I10");
 }
 

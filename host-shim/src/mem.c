@@ -95,14 +95,16 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 	mem->pinned = calloc(words, sizeof(uint64_t));
 	mem->touched = calloc(words, sizeof(uint64_t));
 	mem->snap_zero = malloc(words * sizeof(uint64_t));
+	mem->lines_zeroed = calloc(mem->pages, sizeof(uint64_t));
 	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
 	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
 	bool sets = page_set_init(&mem->watch_written, mem->pages) &&
 		    page_set_init(&mem->unpoisoned, mem->pages) &&
 		    shim_line_set_init(&mem->lines_reset, mem->pages) &&
-		    shim_line_set_init(&mem->lines_mark, mem->pages);
+		    shim_line_set_init(&mem->lines_mark, mem->pages) &&
+		    shim_line_set_init(&mem->lines_check, mem->pages);
 	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->snap_zero ||
-	    !mem->dirty_list || !mem->pinned_list || !sets) {
+	    !mem->lines_zeroed || !mem->dirty_list || !mem->pinned_list || !sets) {
 		shim_mem_fini(mem);
 		return false;
 	}
@@ -122,12 +124,14 @@ void shim_mem_fini(struct shim_mem *mem)
 	free(mem->pinned);
 	free(mem->touched);
 	free(mem->snap_zero);
+	free(mem->lines_zeroed);
 	free(mem->dirty_list);
 	free(mem->pinned_list);
 	page_set_fini(&mem->watch_written);
 	page_set_fini(&mem->unpoisoned);
 	shim_line_set_fini(&mem->lines_reset);
 	shim_line_set_fini(&mem->lines_mark);
+	shim_line_set_fini(&mem->lines_check);
 	memset(mem, 0, sizeof(*mem));
 }
 
@@ -286,6 +290,17 @@ size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len)
 	return released;
 }
 
+/* Empties the line sets (and what is known of the reset set's zero lines). */
+static void lines_clear(struct shim_mem *mem)
+{
+	for (size_t i = 0; i < mem->lines_reset.count; i++) {
+		mem->lines_zeroed[mem->lines_reset.list[i]] = 0;
+	}
+	shim_line_set_clear(&mem->lines_reset);
+	shim_line_set_clear(&mem->lines_mark);
+	shim_line_set_clear(&mem->lines_check);
+}
+
 bool shim_mem_snapshot(struct shim_mem *mem)
 {
 	if (!mem->snap) {
@@ -313,8 +328,7 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 		bit_clear(mem->dirty, mem->dirty_list[i]);
 	}
 	mem->dirty_count = 0;
-	shim_line_set_clear(&mem->lines_reset);
-	shim_line_set_clear(&mem->lines_mark);
+	lines_clear(mem);
 	return true;
 }
 
@@ -425,7 +439,8 @@ static void mem_restore_pinned_page(struct shim_mem *mem, size_t p)
  * whoever made it (the shim marks its own, the tracked monitor its stores):
  * exactly those lines go back, on pinned and written pages alike. A guest
  * store or a table entry the host rewrote costs a line, not a page. Pages
- * zero at the snapshot (free confidential pages, mostly) are zeroed instead.
+ * zero at the snapshot (free confidential pages, mostly) are zeroed instead,
+ * but for the lines whose last write set them to zero: those need nothing.
  */
 __attribute__((no_sanitize("address", "undefined"))) static void
 mem_restore_written_lines(struct shim_mem *mem)
@@ -436,24 +451,18 @@ mem_restore_written_lines(struct shim_mem *mem)
 		size_t p = set->list[i];
 		size_t off = p * SHIM_PAGE_SIZE;
 		uint64_t lines = set->mask[p];
-
 		bool zero = bit_test(mem->snap_zero, p);
 
+		if (zero) {
+			/* Lines last set to zero (a page the monitor scrubbed) are as they were. */
+			lines &= ~mem->lines_zeroed[p];
+		}
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 		while (lines) {
 			size_t at = off + (size_t)__builtin_ctzll(lines) * SHIM_LINE_SIZE;
 			lines &= lines - 1;
 			if (zero) {
-				/* Most such lines were scrubbed already: the snapshot is not read
-				 * and a line still zero is not written. */
-				uint64_t *w = (uint64_t *)(void *)(mem->dram + at);
-				uint64_t any = 0;
-				for (unsigned int k = 0; k < SHIM_LINE_SIZE / 8; k++) {
-					any |= w[k];
-				}
-				if (any) {
-					memset(w, 0, SHIM_LINE_SIZE);
-				}
+				memset(mem->dram + at, 0, SHIM_LINE_SIZE); /* the snapshot unread */
 			} else {
 				memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);
 			}
@@ -487,8 +496,7 @@ void shim_mem_reset(struct shim_mem *mem)
 	mem->dirty_count = 0;
 	mem->vouch_first = 0;
 	mem->vouch_end = 0;
-	shim_line_set_clear(&mem->lines_reset);
-	shim_line_set_clear(&mem->lines_mark);
+	lines_clear(mem);
 	mem->resets++;
 }
 
@@ -501,6 +509,11 @@ bool shim_mem_use_exact_lines(struct shim_mem *mem)
 void shim_mem_lines_mark_clear(struct shim_mem *mem)
 {
 	shim_line_set_clear(&mem->lines_mark);
+}
+
+void shim_mem_lines_check_clear(struct shim_mem *mem)
+{
+	shim_line_set_clear(&mem->lines_check);
 }
 
 void shim_mem_vouch_unchanged(struct shim_mem *mem, uint64_t pa, uint64_t len)

@@ -18,9 +18,17 @@
 #define TLB_MIN_SHIFT 12u
 #define TLB_MAX_SHIFT 48u
 
+/* The last stamp given out (shim_tlb.stamp), for all TLBs of the process. */
+static uint64_t stamps;
+
 void shim_tlb_reset(struct shim_tlb *tlb)
 {
 	memset(tlb, 0, sizeof(*tlb));
+}
+
+static void tlb_changed(struct shim_tlb *tlb)
+{
+	tlb->stamp = ++stamps;
 }
 
 /* True when the (aligned) region of @e contains @gpa. */
@@ -88,6 +96,7 @@ void shim_tlb_insert(struct shim_tlb *tlb, uint16_t vmid, uint64_t gpa, uint64_t
 			e->valid = false;
 		}
 	}
+	tlb_changed(tlb);
 	if (same) {
 		*same = fresh;
 		return;
@@ -115,5 +124,6 @@ void shim_tlb_fence_gvma(struct shim_tlb *tlb, bool by_vmid, uint16_t vmid, bool
 			continue;
 		}
 		e->valid = false;
+		tlb_changed(tlb);
 	}
 }

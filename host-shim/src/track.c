@@ -64,11 +64,13 @@ static inline void set_add(struct shim_line_set *set, size_t page, uint64_t line
 	set->mask[page] = old | lines;
 }
 
-/* @lines of @page written: in both of @mem's sets. */
+/* @lines of @page written: in each of @mem's sets, no longer known to be zero. */
 static inline void mark(struct shim_mem *mem, size_t page, uint64_t lines)
 {
 	set_add(&mem->lines_reset, page, lines);
 	set_add(&mem->lines_mark, page, lines);
+	set_add(&mem->lines_check, page, lines);
+	mem->lines_zeroed[page] &= ~lines;
 }
 
 /* The lines [first, last] of one page as a mask (0 <= first <= last < 64). */
@@ -123,18 +125,41 @@ NO_SAN __attribute__((always_inline)) static inline void track(const void *p, si
 	shim_track_lines(mem, off, len);
 }
 
+NO_SAN void shim_track_zeroed(const void *p, size_t len)
+{
+	struct shim_mem *mem = tracked;
+
+	if (!mem) {
+		return;
+	}
+	uint64_t off = (uint64_t)((uintptr_t)p - (uintptr_t)mem->dram);
+	if (off >= mem->size) {
+		return;
+	}
+	if (len > mem->size - off) {
+		len = (size_t)(mem->size - off);
+	}
+	const uint64_t per_page = SHIM_PAGE_SIZE / SHIM_LINE_SIZE;
+	uint64_t line = (off + SHIM_LINE_SIZE - 1) / SHIM_LINE_SIZE; /* whole lines only */
+	uint64_t end = (off + len) / SHIM_LINE_SIZE;
+
+	while (line < end) {
+		uint64_t page = line / per_page;
+		uint64_t last = (page + 1) * per_page - 1;
+		last = end - 1 < last ? end - 1 : last;
+		mem->lines_zeroed[page] |=
+			line_span((unsigned int)(line % per_page), (unsigned int)(last % per_page));
+		line = last + 1;
+	}
+}
+
 void shim_track_write(const void *p, size_t len)
 {
 	track(p, len);
 }
 
-/*
- * Visits the runs of consecutive lines of @set within [@off, @off + @len) of
- * DRAM, clipped to it, as offsets from @off; stops early when @visit returns
- * false and returns false then.
- */
-static bool each_run(const struct shim_line_set *set, uint64_t off, uint64_t len,
-		     bool (*visit)(void *ctx, size_t from, size_t n), void *ctx)
+bool shim_line_set_each_run(const struct shim_line_set *set, uint64_t off, uint64_t len,
+			    bool (*visit)(void *ctx, size_t from, size_t n), void *ctx)
 {
 	uint64_t end = off + len;
 	size_t first_page = (size_t)(off / SHIM_PAGE_SIZE);
@@ -182,7 +207,7 @@ void shim_line_set_copy(const struct shim_line_set *set, uint64_t off, uint64_t 
 {
 	struct copy_ctx c = { dst, src };
 
-	(void)each_run(set, off, len, copy_run, &c);
+	(void)shim_line_set_each_run(set, off, len, copy_run, &c);
 }
 
 struct equal_ctx {
@@ -209,7 +234,7 @@ bool shim_line_set_equal(const struct shim_line_set *set, uint64_t off, uint64_t
 {
 	struct equal_ctx c = { a, b, 0 };
 
-	if (each_run(set, off, len, equal_run, &c)) {
+	if (shim_line_set_each_run(set, off, len, equal_run, &c)) {
 		return true;
 	}
 	*at = c.at;
@@ -259,7 +284,11 @@ NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len);
 NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len)
 {
 	track(dst, len);
-	return memset(dst, c, len);
+	memset(dst, c, len);
+	if (c == 0) {
+		shim_track_zeroed(dst, len);
+	}
+	return dst;
 }
 
 void __asan_init(void);

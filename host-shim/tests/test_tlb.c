@@ -181,3 +181,29 @@ TEST(tlb, reset_empties_the_tlb_and_its_counters)
 	EXPECT_EQ(tlb.hits, 0);
 	EXPECT_TRUE(shim_tlb_lookup(&tlb, 1, GPA_A) == NULL);
 }
+
+/* Equal stamps mean equal entries: every change takes a new stamp, nothing else does. */
+TEST(tlb, stamp_changes_exactly_when_the_entries_do)
+{
+	struct shim_tlb tlb = fresh_tlb();
+	struct shim_tlb other = fresh_tlb();
+
+	EXPECT_EQ(tlb.stamp, 0);
+	shim_tlb_insert(&tlb, 1, GPA_A, HPA_A, PAGE_SHIFT, PTE_RWXU);
+	uint64_t one = tlb.stamp;
+	EXPECT_NE(one, 0);
+	(void)shim_tlb_lookup(&tlb, 1, GPA_A);
+	(void)shim_tlb_lookup(&tlb, 1, GPA_A + 0x1000);
+	shim_tlb_fence_gvma(&tlb, true, 2, false, 0); /* matches nothing */
+	EXPECT_EQ(tlb.stamp, one);
+	shim_tlb_insert(&tlb, 1, GPA_A, HPA_A, PAGE_SHIFT, PTE_RWXU); /* the same entry again */
+	uint64_t two = tlb.stamp;
+	EXPECT_NE(two, one);
+	shim_tlb_insert(&other, 1, GPA_A, HPA_A, PAGE_SHIFT, PTE_RWXU);
+	EXPECT_TRUE(other.stamp != one && other.stamp != two); /* no other TLB's stamp */
+	shim_tlb_fence_gvma(&tlb, true, 1, false, 0);
+	EXPECT_NE(tlb.stamp, two);
+	EXPECT_NE(tlb.stamp, 0);
+	shim_tlb_reset(&tlb);
+	EXPECT_EQ(tlb.stamp, 0);
+}

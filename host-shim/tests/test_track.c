@@ -167,6 +167,46 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_written_pages)
 }
 
 /*
+ * On a page zero at the snapshot, lines whose last write set them to zero
+ * (the monitor scrubbing a page it frees) are not touched by the reset; a
+ * line written after its zeroing is. A false report shows which is which.
+ */
+TEST(track, exact_resets_pass_over_lines_last_set_to_zero)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x7000;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	if (!shim_mem_use_exact_lines(&m)) {
+		EXPECT_FALSE(shim_track_exact());
+		shim_mem_fini(&m);
+		return;
+	}
+	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
+	shim_track_bind(&m);
+	memset(raw, 5, SHIM_PAGE_SIZE);
+	shim_track_write(raw, SHIM_PAGE_SIZE);
+	shim_track_zeroed(raw + 0x10, 0x100); /* whole lines 1..4; a lie, kept as 5s */
+	raw[0x80] = 6;			      /* line 2 written after its "zeroing" */
+	shim_track_write(raw + 0x80, 1);
+	shim_mem_reset(&m);
+	EXPECT_EQ(raw[0x00], 0);  /* line 0: only partly covered, restored */
+	EXPECT_EQ(raw[0x40], 5);  /* line 1: passed over */
+	EXPECT_EQ(raw[0x80], 0);  /* line 2: written since, restored */
+	EXPECT_EQ(raw[0xC0], 5);  /* line 3: passed over */
+	EXPECT_EQ(raw[0x100], 0); /* line 4: only partly covered (ends at 0x110) */
+	EXPECT_EQ(raw[0xFFF], 0);
+	/* The reset forgot the zeroing: written again, the line goes back. */
+	raw[0x40] = 7;
+	shim_track_write(raw + 0x40, 1);
+	shim_mem_reset(&m);
+	EXPECT_EQ(raw[0x40], 0);
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
+
+/*
  * The monitor's own code reports its stores in tracked builds: a library
  * function (compiled like the core) writing into bound DRAM marks the lines,
  * its stores into other memory mark nothing.

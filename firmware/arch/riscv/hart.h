@@ -7,10 +7,11 @@
  */
 #pragma once
 
-#define FW_MAX_HARTS  8
-#define FW_STACK_SIZE (16 * 1024) /* promote_to_tvm's frame alone is 7.5 KiB (gcc -fstack-usage) \
-				   */
-#define FW_STACK_GUARD 4096	  /* between stacks: a pattern checked on every trap exit */
+#define FW_MAX_HARTS 8
+#define FW_STACK_SIZE                                                                      \
+	(16 * 1024)	    /* promote_to_tvm's frame alone is 7.5 KiB (gcc -fstack-usage) \
+			     */
+#define FW_STACK_GUARD 4096 /* between stacks: a pattern checked on every trap exit */
 
 /* Offsets used by trap.S. */
 #define FW_HART_FRAME	  0

@@ -47,7 +47,9 @@ struct shim_mem {
 	size_t vouch_first, vouch_end;	    /* pages shim_mem_vouch_unchanged vouched for */
 	/* 64-byte lines written (shim/track.h; holding every write when lines_exact). */
 	struct shim_line_set lines_reset; /* since the snapshot or the last reset */
+	uint64_t *lines_zeroed;		  /* per page: lines of lines_reset last set to zero */
 	struct shim_line_set lines_mark;  /* since the last shim_mem_lines_mark_clear */
+	struct shim_line_set lines_check; /* since the last shim_mem_lines_check_clear */
 	bool lines_exact; /* the line sets hold every write (shim_mem_use_exact_lines) */
 };
 
@@ -171,6 +173,9 @@ bool shim_mem_use_exact_lines(struct shim_mem *mem);
 
 /** Forgets the lines mem->lines_mark holds (the next write starts a new set). */
 void shim_mem_lines_mark_clear(struct shim_mem *mem);
+
+/** The same for mem->lines_check (a second consumer, with its own points of view). */
+void shim_mem_lines_check_clear(struct shim_mem *mem);
 
 /** Pages written since the snapshot (or since creation). */
 size_t shim_mem_dirty_pages(const struct shim_mem *mem);

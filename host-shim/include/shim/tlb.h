@@ -26,6 +26,12 @@ struct shim_tlb_entry {
 struct shim_tlb {
 	struct shim_tlb_entry entry[SHIM_TLB_ENTRIES];
 	unsigned int next; /* FIFO replacement cursor */
+	/*
+	 * Changes with every change of entry[] to a value no TLB had before (0:
+	 * just reset): equal stamps, equal entries, for any two TLBs of the
+	 * process, copies included. Lets a checker skip a TLB it found good.
+	 */
+	uint64_t stamp;
 	uint64_t hits;
 	uint64_t misses;
 };

@@ -15,9 +15,11 @@
  * happens. Shim code that writes into a buffer the monitor passed (the HAL's
  * untrusted read, its CSR save) reports it with shim_track_write.
  *
- * Two line sets are kept per DRAM (struct shim_mem): lines written since the
- * last reset (shim_mem_reset restores only those of pinned pages) and since
- * the last shim_track_mark_clear (the fuzz oracle's I7 compares only those).
+ * Three line sets are kept per DRAM (struct shim_mem): lines written since
+ * the last reset (shim_mem_reset restores only those), since the last
+ * shim_mem_lines_mark_clear (the fuzz engine's I7 compares only those around
+ * a host call) and since the last shim_mem_lines_check_clear (the oracle
+ * compares only those page records after an operation).
  * A DRAM's sets are exact, and trusted, once shim_mem_use_exact_lines
  * succeeded, which needs a tracked build (shim_track_exact()); otherwise
  * resets and the oracle keep comparing whole ranges.
@@ -48,6 +50,14 @@ void shim_track_bind(struct shim_mem *mem);
 /** Reports that [@p, @p + @len) was written by shim code (marked when it is bound DRAM). */
 void shim_track_write(const void *p, size_t len);
 
+/**
+ * Reports that [@p, @p + @len), just marked written, now holds zeros: its
+ * whole lines are known zero until written again (a reset of a page that was
+ * zero at the snapshot passes over them). The tracked monitor's memset(0)
+ * calls it.
+ */
+void shim_track_zeroed(const void *p, size_t len);
+
 /** Marks [@off, @off + @len) of @mem's DRAM (offsets from mem->dram, in range) in both sets. */
 void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len);
 
@@ -57,6 +67,14 @@ void shim_line_set_fini(struct shim_line_set *set);
 
 /** Empties @set. */
 void shim_line_set_clear(struct shim_line_set *set);
+
+/**
+ * Visits the runs of consecutive lines of @set within [@off, @off + @len) of
+ * DRAM, clipped to it, as offsets from @off; stops early when @visit returns
+ * false and returns false then.
+ */
+bool shim_line_set_each_run(const struct shim_line_set *set, uint64_t off, uint64_t len,
+			    bool (*visit)(void *ctx, size_t from, size_t n), void *ctx);
 
 /**
  * Copies the lines of @set that lie in [@off, @off + @len) of DRAM from
