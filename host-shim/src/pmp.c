@@ -19,6 +19,21 @@ void shim_pmp_reset(struct shim_pmp *pmp, unsigned int count, bool smepmp)
 	pmp->smepmp = smepmp;
 }
 
+/* Entry @i's range from its registers, into pmp->lo/hi (after a write that may change it). */
+static void pmp_decode(struct shim_pmp *pmp, unsigned int i)
+{
+	u128 lo;
+	u128 hi;
+
+	if (i < pmp->count && shim_pmp_entry_range(pmp, i, &lo, &hi)) {
+		pmp->lo[i] = (uint64_t)lo;
+		pmp->hi[i] = (uint64_t)hi;
+	} else {
+		pmp->lo[i] = 0;
+		pmp->hi[i] = 0;
+	}
+}
+
 static bool pmp_locked(const struct shim_pmp *pmp, unsigned int i)
 {
 	return (pmp->cfg[i] & HAL_PMP_L) != 0;
@@ -54,7 +69,10 @@ bool shim_pmp_write_cfg(struct shim_pmp *pmp, unsigned int i, uint8_t cfg)
 			return false;
 		}
 	}
-	pmp->cfg[i] = cfg;
+	if (pmp->cfg[i] != cfg) {
+		pmp->cfg[i] = cfg;
+		pmp_decode(pmp, i);
+	}
 	return true;
 }
 
@@ -74,7 +92,14 @@ bool shim_pmp_write_addr(struct shim_pmp *pmp, unsigned int i, uint64_t addr)
 			return false;
 		}
 	}
-	pmp->addr[i] = addr & SHIM_PMP_ADDR_MASK;
+	addr &= SHIM_PMP_ADDR_MASK;
+	if (pmp->addr[i] != addr) {
+		pmp->addr[i] = addr;
+		pmp_decode(pmp, i);
+		if (i + 1 < pmp->count) {
+			pmp_decode(pmp, i + 1); /* a TOR entry i+1 starts at pmpaddr i */
+		}
+	}
 	return true;
 }
 
@@ -179,6 +204,13 @@ static bool pmp_entry_allows(const struct shim_pmp *pmp, unsigned int i, enum sh
 	return (rwx & (unsigned int)access) != 0;
 }
 
+bool shim_pmp_same_registers(const struct shim_pmp *a, const struct shim_pmp *b)
+{
+	return a->count == b->count && a->smepmp == b->smepmp && a->mseccfg == b->mseccfg &&
+	       memcmp(a->cfg, b->cfg, a->count) == 0 &&
+	       memcmp(a->addr, b->addr, a->count * sizeof(a->addr[0])) == 0;
+}
+
 struct shim_pmp_verdict shim_pmp_check(const struct shim_pmp *pmp, uint64_t pa, uint64_t len,
 				       enum shim_access access, enum shim_priv priv)
 {
@@ -187,12 +219,9 @@ struct shim_pmp_verdict shim_pmp_check(const struct shim_pmp *pmp, uint64_t pa, 
 	u128 e = a + (len ? len : 1);
 
 	for (unsigned int i = 0; i < pmp->count; i++) {
-		u128 lo;
-		u128 hi;
+		u128 lo = pmp->lo[i];
+		u128 hi = pmp->hi[i]; /* 0 for an entry that matches nothing */
 
-		if (!shim_pmp_entry_range(pmp, i, &lo, &hi)) {
-			continue;
-		}
 		if (!(a < hi && lo < e)) {
 			continue;
 		}

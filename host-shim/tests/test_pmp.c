@@ -1065,3 +1065,51 @@ TEST(pmp, entry_range_ignores_address_bits_above_55_written_directly)
 	EXPECT_EQ((uint64_t)lo, 0);
 	EXPECT_EQ((uint64_t)(hi >> 57), 1);
 }
+
+/*
+ * shim_pmp_check reads ranges decoded when the registers were written: after
+ * any sequence of writes (ignored ones, locks, RLB, TOR bases, resets) every
+ * entry's cached range is what its registers decode to now.
+ */
+TEST(pmp, cached_ranges_follow_every_write)
+{
+	struct shim_pmp pmp;
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	unsigned int mismatches = 0;
+
+	shim_pmp_reset(&pmp, 16, true);
+	for (unsigned int step = 0; step < 20000; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		unsigned int i = (unsigned int)(x >> 8) % 18; /* 16, 17: not implemented */
+		uint64_t v = x >> 20;
+		switch (x % 8) {
+		case 0:
+		case 1:
+		case 2: (void)shim_pmp_write_cfg(&pmp, i, (uint8_t)(x >> 32)); break;
+		case 3:
+		case 4: (void)shim_pmp_write_addr(&pmp, i, v); break;
+		case 5:
+			(void)shim_pmp_write_addr(&pmp, i,
+						  (v & 0xFFFF) | ((UINT64_C(1) << (x % 40)) - 1));
+			break;
+		case 6: (void)shim_pmp_write_mseccfg(&pmp, x >> 40); break;
+		default:
+			if (x % 64 == 7) {
+				shim_pmp_reset(&pmp, 8 + (unsigned int)(x >> 50) % 9,
+					       (x >> 49) & 1);
+			}
+		}
+		for (unsigned int e = 0; e < HAL_PMP_MAX; e++) {
+			unsigned __int128 lo = 0;
+			unsigned __int128 hi = 0;
+			if (!shim_pmp_entry_range(&pmp, e, &lo, &hi)) {
+				lo = hi = 0;
+			}
+			mismatches += pmp.lo[e] != (uint64_t)lo || pmp.hi[e] != (uint64_t)hi ||
+				      (hi >> 64) != 0;
+		}
+	}
+	EXPECT_EQ(mismatches, 0);
+}

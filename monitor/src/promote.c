@@ -318,13 +318,14 @@ static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
 /* Reads the boot vCPU's state from NACL, each field once, and sanitises it. */
 static void take_boot_state(struct promote *p, uint64_t shmem, struct vcpu *v)
 {
-	uint64_t val;
+	uint64_t x[32];
 
 	run_vcpu_reset(p->mon, p->tvm, v);
-	for (unsigned int r = 1; r < 32; r++) {
-		if (memaccess_host_read(p->mon, p->hart, shmem + NACL_SCRATCH_GPR_OFFSET(r), &val,
-					sizeof(val)) == MON_OK) {
-			v->x[r] = val;
+	/* x1..x31 in one read; a faulting area leaves them all in reset state. */
+	if (memaccess_host_read(p->mon, p->hart, shmem + NACL_SCRATCH_GPR_OFFSET(1), &x[1],
+				31 * sizeof(x[0])) == MON_OK) {
+		for (unsigned int r = 1; r < 32; r++) {
+			v->x[r] = x[r];
 		}
 	}
 	static const unsigned int csrs[] = { NACL_CSR_VSATP, NACL_CSR_VSSTATUS, NACL_CSR_VSTVEC,

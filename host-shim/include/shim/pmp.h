@@ -37,6 +37,14 @@ struct shim_pmp {
 	uint64_t mseccfg;
 	uint8_t cfg[HAL_PMP_MAX];
 	uint64_t addr[HAL_PMP_MAX];
+	/*
+	 * Derived from cfg and addr by every shim_pmp_write_* (write the
+	 * registers only through those): the range [lo, hi) entry i matches, lo
+	 * == hi == 0 for none. pmpaddr has 54 bits, so hi <= 2^57 fits.
+	 * shim_pmp_check reads these; shim_pmp_entry_range decodes afresh.
+	 */
+	uint64_t lo[HAL_PMP_MAX];
+	uint64_t hi[HAL_PMP_MAX];
 };
 
 /** Result of a PMP check. */
@@ -72,6 +80,9 @@ bool shim_pmp_write_mseccfg(struct shim_pmp *pmp, uint64_t value);
  */
 bool shim_pmp_entry_range(const struct shim_pmp *pmp, unsigned int i, unsigned __int128 *lo,
 			  unsigned __int128 *hi);
+
+/** Whether @a and @b hold the same registers (implemented entries, mseccfg). */
+bool shim_pmp_same_registers(const struct shim_pmp *a, const struct shim_pmp *b);
 
 /** Checks an access of @len bytes (>= 1) at physical address @pa. */
 struct shim_pmp_verdict shim_pmp_check(const struct shim_pmp *pmp, uint64_t pa, uint64_t len,
