@@ -12,7 +12,8 @@
  *
  *   I1, I4    a hart's PMP registers and context   compared with the images found good
  *   I2, I3,   the TVMs (id, root, mode) and the    compared with the last ones after the
- *   I10       page records                         monitor ran
+ *   I10       page records                         monitor ran (with exact line sets, only
+ *                                                  the records in lines written since)
  *             the table pages the walk went through  writes tracked by the shim
  *   I5        the monitor's hart and vCPU views,   (cheap: always)
  *             the harts' modes
