@@ -99,6 +99,20 @@ TEST(track, copy_and_compare_take_only_the_lines_in_the_set_and_the_range)
 }
 
 /*
+ * Declares @m's line sets exact; in builds without tracking that must fail,
+ * and then @m is released and the caller returns (nothing more to test).
+ */
+static bool exact_or_untracked(struct shim_mem *m)
+{
+	if (shim_mem_use_exact_lines(m)) {
+		return true;
+	}
+	EXPECT_FALSE(shim_track_exact());
+	shim_mem_fini(m);
+	return false;
+}
+
+/*
  * With exact lines a reset copies back only the lines written of a pinned
  * page. A write no tracking saw stays, which shows that the rest of the page
  * was not copied. Without tracked builds the DRAM cannot be declared exact.
@@ -113,9 +127,7 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_pinned_pages)
 	state[0] = 7;
 	state[0x800] = 8;
 	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!shim_mem_use_exact_lines(&m)) {
-		EXPECT_FALSE(shim_track_exact());
-		shim_mem_fini(&m);
+	if (!exact_or_untracked(&m)) {
 		return;
 	}
 	shim_track_bind(&m);
@@ -143,9 +155,7 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_written_pages)
 	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
 	ASSERT_TRUE(shim_mem_write(&m, page + 0x40, &v, 1));
 	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!shim_mem_use_exact_lines(&m)) {
-		EXPECT_FALSE(shim_track_exact());
-		shim_mem_fini(&m);
+	if (!exact_or_untracked(&m)) {
 		return;
 	}
 	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
@@ -178,9 +188,7 @@ TEST(track, exact_resets_pass_over_lines_last_set_to_zero)
 
 	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
 	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!shim_mem_use_exact_lines(&m)) {
-		EXPECT_FALSE(shim_track_exact());
-		shim_mem_fini(&m);
+	if (!exact_or_untracked(&m)) {
 		return;
 	}
 	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
