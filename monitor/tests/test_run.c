@@ -874,6 +874,24 @@ TEST(exit, virtual_ipi_is_absorbed_without_an_exit)
  * next time it runs (found by the demo hypervisor on QEMU: lost about 1 run
  * in 30 with two harts).
  */
+TEST(exit, virtual_ipi_for_a_vcpu_that_exits_first_is_delivered_on_its_next_run)
+{
+	struct env e;
+
+	env_init(&e, 2, 2);
+	enter(&e, 0, 0);
+	start_vcpu1(&e);
+	struct shim_sbiret r = guest_call(&e, 0, SBI_EXT_IPI, SBI_IPI_SEND_IPI, 2, 0, 0);
+	EXPECT_EQ(r.error, SBI_SUCCESS);
+	/* vCPU 1 exits (a forwarded console byte) before its hart takes the machine IPI. */
+	(void)guest_call(&e, 1, SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, 'x', 0, 0);
+	ASSERT_EQ(hart_of(&e, 1)->mode, SHIM_MODE_HS);
+	(void)shim_mon_interrupt(e.f.w, e.f.mon, 1); /* the IPI lands in host context */
+	enter(&e, 1, 1);
+	EXPECT_NE(hart_of(&e, 1)->csr.hvip & BIT(SHIM_IRQ_VSSI), 0);
+	fixture_fini(&e.f);
+}
+
 /*
  * The host ran with FP and vector state on (dirty): without F/D switching
  * (MON_FEAT_FP unset, as on the shim and the firmware) the guest must run
@@ -892,24 +910,6 @@ TEST(world_switch, guest_runs_with_unswitched_fp_and_vector_state_off)
 	(void)guest_call(&e, 0, SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, 'x', 0, 0);
 	ASSERT_EQ(hart_of(&e, 0)->mode, SHIM_MODE_HS);
 	EXPECT_EQ(hart_of(&e, 0)->csr.mstatus & fs_vs, fs_vs);
-	fixture_fini(&e.f);
-}
-
-TEST(exit, virtual_ipi_for_a_vcpu_that_exits_first_is_delivered_on_its_next_run)
-{
-	struct env e;
-
-	env_init(&e, 2, 2);
-	enter(&e, 0, 0);
-	start_vcpu1(&e);
-	struct shim_sbiret r = guest_call(&e, 0, SBI_EXT_IPI, SBI_IPI_SEND_IPI, 2, 0, 0);
-	EXPECT_EQ(r.error, SBI_SUCCESS);
-	/* vCPU 1 exits (a forwarded console byte) before its hart takes the machine IPI. */
-	(void)guest_call(&e, 1, SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, 'x', 0, 0);
-	ASSERT_EQ(hart_of(&e, 1)->mode, SHIM_MODE_HS);
-	(void)shim_mon_interrupt(e.f.w, e.f.mon, 1); /* the IPI lands in host context */
-	enter(&e, 1, 1);
-	EXPECT_NE(hart_of(&e, 1)->csr.hvip & BIT(SHIM_IRQ_VSSI), 0);
 	fixture_fini(&e.f);
 }
 

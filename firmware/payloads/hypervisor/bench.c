@@ -45,7 +45,6 @@ static const unsigned int bench_sizes_mib[] = { 1, 2, 4 };
 
 extern const uint8_t bench_guest[];
 extern const uint8_t bench_guest_end[];
-extern char __payload_end[];
 
 static struct vm_pool pool;
 static uint64_t nacl_area;
@@ -95,15 +94,12 @@ static bool setup(uint64_t fdt)
 {
 	uint64_t base = 0;
 	uint64_t size = 0;
-	uint64_t start = (uint64_t)(uintptr_t)__payload_end;
 
-	if (!dtb_memory((const void *)(uintptr_t)fdt, &base, &size) || start < base ||
-	    start >= base + size) {
+	if (!vm_pool_init(&pool, (const void *)(uintptr_t)fdt, &base, &size)) {
 		console_printf("bench: no usable /memory in the FDT at 0x%lx\n",
 			       (unsigned long)fdt);
 		return false;
 	}
-	vm_pool_init(&pool, start, base + size);
 	/*
 	 * No host timer: stimecmp may still hold its reset value, and a pending
 	 * STIP would end every run in an interrupt exit before the guest's ecall.

@@ -37,8 +37,12 @@ struct vm_pool {
 	uint64_t end;
 };
 
-/** Starts a pool over host memory [@start, @end). */
-void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end);
+/**
+ * Starts a pool over the FDT's /memory from the end of the payload image on;
+ * the region in *@base, *@size. False when the FDT has no memory node that
+ * holds the payload's end.
+ */
+bool vm_pool_init(struct vm_pool *pool, const void *fdt, uint64_t *base, uint64_t *size);
 
 /** @size zeroed bytes aligned to @align (a power of two), or 0 when the pool is empty. */
 uint64_t vm_pool_alloc(struct vm_pool *pool, uint64_t size, uint64_t align);

@@ -22,7 +22,6 @@
 
 extern const uint8_t hv_guest_image[];
 extern const uint8_t hv_guest_image_end[];
-extern char __payload_end[];
 
 static struct vm_pool pool;
 static uint64_t nacl_areas[PAYLOAD_MAX_HARTS];
@@ -77,17 +76,14 @@ static bool setup_memory(uint64_t fdt)
 {
 	uint64_t base = 0;
 	uint64_t size = 0;
-	uint64_t start = (uint64_t)(uintptr_t)__payload_end;
 
-	if (!dtb_memory((const void *)(uintptr_t)fdt, &base, &size) || start < base ||
-	    start >= base + size) {
+	if (!vm_pool_init(&pool, (const void *)(uintptr_t)fdt, &base, &size)) {
 		console_printf("hypervisor: no usable /memory in the FDT at 0x%lx\n",
 			       (unsigned long)fdt);
 		return false;
 	}
-	vm_pool_init(&pool, start, base + size);
 	console_printf("hypervisor: host memory 0x%lx..0x%lx, pool from 0x%lx\n",
-		       (unsigned long)base, (unsigned long)(base + size), (unsigned long)start);
+		       (unsigned long)base, (unsigned long)(base + size), (unsigned long)pool.next);
 	return true;
 }
 

@@ -31,10 +31,18 @@
 
 _Static_assert(VM_PERM_RWX == (PTE_R | PTE_W | PTE_X), "vm_map takes the PTE's R, W, X bits");
 
-void vm_pool_init(struct vm_pool *pool, uint64_t start, uint64_t end)
+extern char __payload_end[];
+
+bool vm_pool_init(struct vm_pool *pool, const void *fdt, uint64_t *base, uint64_t *size)
 {
+	uint64_t start = (uint64_t)(uintptr_t)__payload_end;
+
+	if (!dtb_memory(fdt, base, size) || start < *base || start >= *base + *size) {
+		return false;
+	}
 	pool->next = start;
-	pool->end = end;
+	pool->end = *base + *size;
+	return true;
 }
 
 uint64_t vm_pool_alloc(struct vm_pool *pool, uint64_t size, uint64_t align)
