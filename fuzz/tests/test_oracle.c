@@ -419,6 +419,18 @@ static void reset_after_untracked_write(void *arg)
 	fuzz_reset(fw);
 }
 
+/* A host page the shim wrote (so restored by lines), then a line of it no tracking saw. */
+static void reset_after_untracked_host_write(void *arg)
+{
+	struct fuzz_world *fw = arg;
+	uint64_t v = 1;
+
+	fuzz_oracle_mode = FUZZ_ORACLE_CROSS;
+	(void)shim_mem_write(&fw->w->mem, fw->host_base, &v, sizeof(v));
+	shim_mem_ptr(&fw->w->mem, fw->host_base, SHIM_PAGE_SIZE, false)[0x800] ^= 0x5A;
+	fuzz_reset(fw);
+}
+
 static void host_call_after_untracked_write(void *arg)
 {
 	struct fuzz_world *fw = arg;
@@ -452,6 +464,8 @@ TEST(fuzz_oracle, cross_mode_reports_a_store_the_tracking_missed)
 		return;
 	}
 	EXPECT_TRUE(test_child_aborts(reset_after_untracked_write, fw,
+				      "the reset left memory unlike the snapshot's"));
+	EXPECT_TRUE(test_child_aborts(reset_after_untracked_host_write, fw,
 				      "the reset left memory unlike the snapshot's"));
 	EXPECT_TRUE(test_child_aborts(host_call_after_untracked_write, fw,
 				      "without the write being tracked"));

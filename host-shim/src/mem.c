@@ -470,12 +470,13 @@ mem_restore_written_lines(struct shim_mem *mem)
 	}
 }
 
-void shim_mem_reset(struct shim_mem *mem)
+/*
+ * Without exact line sets: the pages written through the shim, whole, and of
+ * the pinned pages (but those the caller vouched for) the lines that differ.
+ */
+static void mem_restore_pages(struct shim_mem *mem)
 {
-	if (mem->lines_exact) {
-		mem_restore_written_lines(mem);
-	}
-	for (size_t i = 0; !mem->lines_exact && i < mem->pinned_count; i++) {
+	for (size_t i = 0; i < mem->pinned_count; i++) {
 		size_t p = mem->pinned_list[i];
 		if (p >= mem->vouch_first && p < mem->vouch_end && !bit_test(mem->dirty, p)) {
 			continue; /* the caller vouched for its bytes */
@@ -488,10 +489,21 @@ void shim_mem_reset(struct shim_mem *mem)
 	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
 		size_t p = mem->dirty_list[i];
-		if (!mem->lines_exact && !bit_test(mem->pinned, p)) {
+		if (!bit_test(mem->pinned, p)) {
 			mem_restore_page(mem, p); /* pinned pages were restored above */
 		}
-		bit_clear(mem->dirty, p);
+	}
+}
+
+void shim_mem_reset(struct shim_mem *mem)
+{
+	if (mem->lines_exact) {
+		mem_restore_written_lines(mem);
+	} else {
+		mem_restore_pages(mem);
+	}
+	for (size_t i = 0; i < mem->dirty_count; i++) {
+		bit_clear(mem->dirty, mem->dirty_list[i]);
 	}
 	mem->dirty_count = 0;
 	mem->vouch_first = 0;

@@ -160,15 +160,12 @@ static mon_err_t visit_table(struct promote *p, uint64_t table)
 	return MON_OK;
 }
 
-/* One PTE of the host's tree at @level mapping @gpa. */
+/* One valid PTE of the host's tree at @level mapping @gpa (the walk passes over the rest). */
 static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned int *depth,
 			  uint64_t pte, uint64_t gpa, unsigned int level)
 {
 	mon_err_t err;
 
-	if (!(pte & PTE_V)) {
-		return MON_OK; /* not mapped, whatever its other bits say */
-	}
 	if ((pte & PTE_RESERVED) || ((pte & (PTE_R | PTE_W)) == PTE_W)) {
 		return MON_ERR_FAILED;
 	}
