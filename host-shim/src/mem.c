@@ -215,6 +215,84 @@ bool shim_mem_write(struct shim_mem *mem, uint64_t pa, const void *src, size_t l
 	return true;
 }
 
+/* Lines of page @p known to hold zeros without reading them (exact line sets only). */
+static uint64_t lines_known_zero(const struct shim_mem *mem, size_t p)
+{
+	uint64_t written = mem->lines_reset.mask[p];
+
+	if (!mem->lines_exact || !mem->snap) {
+		return 0;
+	}
+	/* Unwritten lines hold the snapshot's bytes; written ones what their last write left. */
+	return (bit_test(mem->snap_zero, p) ? ~written : 0) | (written & mem->lines_zeroed[p]);
+}
+
+/* Of @lines (a page's, from @page), those holding a nonzero byte in [@from, @to). */
+__attribute__((no_sanitize("address", "undefined"))) static uint64_t
+lines_nonzero(const uint8_t *page, uint64_t lines, size_t from, size_t to)
+{
+	uint64_t found = 0;
+
+	while (lines) {
+		unsigned int line = (unsigned int)__builtin_ctzll(lines);
+		size_t a = (size_t)line * SHIM_LINE_SIZE;
+		size_t b = a + SHIM_LINE_SIZE;
+		uint8_t any = 0;
+
+		lines &= lines - 1;
+		for (size_t i = a > from ? a : from; i < (b < to ? b : to); i++) {
+			any |= page[i];
+		}
+		found |= (uint64_t)(any != 0) << line;
+	}
+	return found;
+}
+
+__attribute__((no_sanitize("address", "undefined"))) static void raw_zero(uint8_t *dst, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		dst[i] = 0;
+	}
+}
+
+bool shim_mem_zero(struct shim_mem *mem, uint64_t pa, size_t len)
+{
+	if (!shim_mem_is_dram(mem, pa, len)) {
+		return false;
+	}
+	size_t off = (size_t)(pa - mem->base);
+	size_t end = off + len;
+
+	while (off < end) {
+		size_t p = off / SHIM_PAGE_SIZE;
+		size_t page = p * SHIM_PAGE_SIZE;
+		size_t to = page + SHIM_PAGE_SIZE < end ? page + SHIM_PAGE_SIZE : end;
+		uint64_t lines = shim_line_span((unsigned int)((off - page) / SHIM_LINE_SIZE),
+						(unsigned int)((to - 1 - page) / SHIM_LINE_SIZE));
+		uint64_t write = lines_nonzero(mem->dram + page, lines & ~lines_known_zero(mem, p),
+					       off - page, to - page);
+
+		/* Each line holding a nonzero byte is written as shim_mem_write would. */
+		while (write) {
+			unsigned int l = (unsigned int)__builtin_ctzll(write);
+			size_t a = page + l * SHIM_LINE_SIZE;
+			size_t b = a + SHIM_LINE_SIZE;
+
+			write &= write - 1;
+			a = a > off ? a : off;
+			b = b < to ? b : to;
+			shim_mem_mark_written(mem, mem->base + a, b - a);
+			raw_zero(mem->dram + a, b - a);
+			if (mem->lines_exact && b - a == SHIM_LINE_SIZE) {
+				/* A whole line now zero: a reset to a zero page passes over it. */
+				mem->lines_zeroed[p] |= UINT64_C(1) << l;
+			}
+		}
+		off = to;
+	}
+	return true;
+}
+
 uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write)
 {
 	if (!shim_mem_is_dram(mem, pa, len)) {

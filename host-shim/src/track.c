@@ -73,14 +73,6 @@ static inline void mark(struct shim_mem *mem, size_t page, uint64_t lines)
 	mem->lines_zeroed[page] &= ~lines;
 }
 
-/* The lines [first, last] of one page as a mask (0 <= first <= last < 64). */
-static inline uint64_t line_span(unsigned int first, unsigned int last)
-{
-	uint64_t upto_last = last == 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
-
-	return upto_last & ~((UINT64_C(1) << first) - 1);
-}
-
 NO_SAN void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len)
 {
 	if (len == 0) {
@@ -96,7 +88,7 @@ NO_SAN void shim_track_lines(struct shim_mem *mem, uint64_t off, uint64_t len)
 		unsigned int b = p == last_page
 					 ? (unsigned int)(last % SHIM_PAGE_SIZE / SHIM_LINE_SIZE)
 					 : SHIM_PAGE_SIZE / SHIM_LINE_SIZE - 1;
-		mark(mem, p, line_span(a, b));
+		mark(mem, p, shim_line_span(a, b));
 	}
 }
 
@@ -147,8 +139,8 @@ NO_SAN void shim_track_zeroed(const void *p, size_t len)
 		uint64_t page = line / per_page;
 		uint64_t last = (page + 1) * per_page - 1;
 		last = end - 1 < last ? end - 1 : last;
-		mem->lines_zeroed[page] |=
-			line_span((unsigned int)(line % per_page), (unsigned int)(last % per_page));
+		mem->lines_zeroed[page] |= shim_line_span((unsigned int)(line % per_page),
+							  (unsigned int)(last % per_page));
 		line = last + 1;
 	}
 }
@@ -175,7 +167,7 @@ bool shim_line_set_each_run(const struct shim_line_set *set, uint64_t off, uint6
 			unsigned int a = (unsigned int)__builtin_ctzll(lines);
 			uint64_t above = ~(lines >> a);
 			unsigned int n = above ? (unsigned int)__builtin_ctzll(above) : 64 - a;
-			lines &= ~line_span(a, a + n - 1);
+			lines &= ~shim_line_span(a, a + n - 1);
 			uint64_t from =
 				(uint64_t)page * SHIM_PAGE_SIZE + (uint64_t)a * SHIM_LINE_SIZE;
 			uint64_t to = from + (uint64_t)n * SHIM_LINE_SIZE;

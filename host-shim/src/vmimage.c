@@ -18,14 +18,7 @@ static uint64_t rd64(struct shim_mem *mem, uint64_t pa)
 
 static bool zero_pages(struct shim_mem *mem, uint64_t pa, unsigned int n)
 {
-	static const uint8_t zero[SHIM_PAGE_SIZE];
-
-	for (unsigned int i = 0; i < n; i++) {
-		if (!shim_mem_write(mem, pa + (uint64_t)i * SHIM_PAGE_SIZE, zero, sizeof(zero))) {
-			return false;
-		}
-	}
-	return true;
+	return shim_mem_zero(mem, pa, (size_t)n * SHIM_PAGE_SIZE);
 }
 
 bool shim_vm_begin(struct shim_vm_builder *b, struct shim_mem *mem, uint64_t base, uint64_t size,

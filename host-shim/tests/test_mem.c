@@ -43,6 +43,45 @@ TEST(mem, accesses_outside_dram_fault_and_change_nothing)
 	shim_mem_fini(&m);
 }
 
+/*
+ * Zeroing a range leaves every byte of it zero and none outside it changed,
+ * but writes (and marks) only the lines that held a nonzero byte: a line
+ * already zero costs the reset nothing.
+ */
+TEST(mem, zero_writes_only_the_lines_holding_a_nonzero_byte)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x4000;
+	uint8_t v = 3;
+	uint8_t got[SHIM_PAGE_SIZE];
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x08, &v, 1));   /* before the range, same line */
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x18, &v, 1));   /* in the range, same line */
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x7C1, &v, 1));  /* line 31 */
+	ASSERT_TRUE(shim_mem_write(&m, page + 0x1000, &v, 1)); /* the next page, past the end */
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	EXPECT_FALSE(shim_mem_zero(&m, SHIM_DRAM_BASE + MIB - 0x1000, 0x1001));
+	ASSERT_TRUE(shim_mem_zero(&m, page + 0x10, 0xFF0));
+	ASSERT_TRUE(shim_mem_read(&m, page, got, sizeof(got)));
+	EXPECT_EQ(got[0x08], 3);
+	for (size_t i = 0x10; i < SHIM_PAGE_SIZE; i++) {
+		EXPECT_EQ(got[i], 0);
+	}
+	ASSERT_TRUE(shim_mem_read(&m, page + 0x1000, &v, 1));
+	EXPECT_EQ(v, 3);
+	EXPECT_EQ(m.dirty_count, 1);
+	EXPECT_EQ(m.lines_reset.count, 1);
+	EXPECT_EQ(m.lines_reset.mask[4], (UINT64_C(1) << 0) | (UINT64_C(1) << 31));
+	/* A page of zeros: nothing to write. */
+	ASSERT_TRUE(shim_mem_zero(&m, page + 0x2000, 0x2000));
+	EXPECT_EQ(m.dirty_count, 1);
+	shim_mem_reset(&m);
+	ASSERT_TRUE(shim_mem_read(&m, page + 0x18, &v, 1));
+	EXPECT_EQ(v, 3);
+	shim_mem_fini(&m);
+}
+
 TEST(mem, is_dram_is_exact_at_both_ends)
 {
 	struct shim_mem m;

@@ -73,6 +73,16 @@ bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t le
 bool shim_mem_write(struct shim_mem *mem, uint64_t pa, const void *src, size_t len);
 
 /**
+ * Stores zeros over [@pa, @pa + @len); false (nothing written) when the range
+ * is not all DRAM. The bytes end as shim_mem_write of zeros leaves them, but
+ * only the 64-byte lines holding a nonzero byte are written (and marked):
+ * lines already zero stay untouched, so a reset has nothing to restore there.
+ * With exact line sets the lines known zero (unwritten on a page that was
+ * zero at the snapshot, or last set to zero) are not even read.
+ */
+bool shim_mem_zero(struct shim_mem *mem, uint64_t pa, size_t len);
+
+/**
  * Direct pointer into DRAM for [@pa, @pa + @len), or NULL when the range is
  * not all DRAM. With @write the pages are marked written now; a pointer
  * taken with @write before a snapshot pins its pages: they are restored on

@@ -41,6 +41,14 @@ struct shim_line_set {
 
 #define SHIM_LINE_SIZE 64u
 
+/** The lines [@first, @last] of one page as a mask (0 <= first <= last < 64). */
+static inline uint64_t shim_line_span(unsigned int first, unsigned int last)
+{
+	uint64_t upto_last = last == 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+
+	return upto_last & ~((UINT64_C(1) << first) - 1);
+}
+
 /** Whether every store of the monitor's code is reported (a COVEMON_TRACK_WRITES build). */
 bool shim_track_exact(void);
 
