@@ -94,7 +94,7 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 	mem->dirty = calloc(words, sizeof(uint64_t));
 	mem->pinned = calloc(words, sizeof(uint64_t));
 	mem->touched = calloc(words, sizeof(uint64_t));
-	mem->snap_zero = malloc(words * sizeof(uint64_t));
+	mem->snap_zero_lines = malloc(mem->pages * sizeof(uint64_t));
 	mem->lines_zeroed = calloc(mem->pages, sizeof(uint64_t));
 	mem->dirty_list = malloc(mem->pages * sizeof(uint32_t));
 	mem->pinned_list = malloc(mem->pages * sizeof(uint32_t));
@@ -103,12 +103,12 @@ bool shim_mem_init(struct shim_mem *mem, uint64_t base, uint64_t size)
 		    shim_line_set_init(&mem->lines_reset, mem->pages) &&
 		    shim_line_set_init(&mem->lines_mark, mem->pages) &&
 		    shim_line_set_init(&mem->lines_check, mem->pages);
-	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->snap_zero ||
+	if (!mem->dram || !mem->dirty || !mem->pinned || !mem->touched || !mem->snap_zero_lines ||
 	    !mem->lines_zeroed || !mem->dirty_list || !mem->pinned_list || !sets) {
 		shim_mem_fini(mem);
 		return false;
 	}
-	memset(mem->snap_zero, 0xFF, words * sizeof(uint64_t));
+	memset(mem->snap_zero_lines, 0xFF, mem->pages * sizeof(uint64_t));
 	return true;
 }
 
@@ -123,7 +123,7 @@ void shim_mem_fini(struct shim_mem *mem)
 	free(mem->dirty);
 	free(mem->pinned);
 	free(mem->touched);
-	free(mem->snap_zero);
+	free(mem->snap_zero_lines);
 	free(mem->lines_zeroed);
 	free(mem->dirty_list);
 	free(mem->pinned_list);
@@ -224,7 +224,7 @@ static uint64_t lines_known_zero(const struct shim_mem *mem, size_t p)
 		return 0;
 	}
 	/* Unwritten lines hold the snapshot's bytes; written ones what their last write left. */
-	return (bit_test(mem->snap_zero, p) ? ~written : 0) | (written & mem->lines_zeroed[p]);
+	return (~written & mem->snap_zero_lines[p]) | (written & mem->lines_zeroed[p]);
 }
 
 /* Of @lines (a page's, from @page), those holding a nonzero byte in [@from, @to). */
@@ -326,6 +326,23 @@ __attribute__((no_sanitize("address", "undefined"))) static bool page_is_zero(co
 	return any == 0;
 }
 
+/* The lines of a page that hold only zeros, as a mask. */
+__attribute__((no_sanitize("address", "undefined"))) static uint64_t
+page_zero_lines(const uint8_t *page)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)page;
+	uint64_t zero = 0;
+
+	for (unsigned int l = 0; l < SHIM_PAGE_SIZE / SHIM_LINE_SIZE; l++) {
+		uint64_t any = 0;
+		for (unsigned int i = 0; i < SHIM_LINE_SIZE / 8; i++) {
+			any |= w[l * (SHIM_LINE_SIZE / 8) + i];
+		}
+		zero |= (uint64_t)(any == 0) << l;
+	}
+	return zero;
+}
+
 /* Keeps the entries of @list (@count long) whose bit is still set in @map. */
 static size_t list_filter(uint32_t *list, size_t count, const uint64_t *map)
 {
@@ -390,16 +407,16 @@ bool shim_mem_snapshot(struct shim_mem *mem)
 	/* Pages never written are zero in both mappings: copy only the others. */
 	for (size_t w = 0; w < (mem->pages + 63) / 64; w++) {
 		uint64_t bits = mem->touched[w];
-		mem->snap_zero[w] = ~bits;
+		for (size_t p = w * 64; p < (w + 1) * 64 && p < mem->pages; p++) {
+			mem->snap_zero_lines[p] = UINT64_MAX;
+		}
 		while (bits) {
 			size_t p = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
 			shim_mem_unpoison(mem, mem->base + p * SHIM_PAGE_SIZE, SHIM_PAGE_SIZE);
 			memcpy(mem->snap + p * SHIM_PAGE_SIZE, mem->dram + p * SHIM_PAGE_SIZE,
 			       SHIM_PAGE_SIZE);
-			if (page_is_zero(mem->snap + p * SHIM_PAGE_SIZE)) {
-				bit_set(mem->snap_zero, p);
-			}
+			mem->snap_zero_lines[p] = page_zero_lines(mem->snap + p * SHIM_PAGE_SIZE);
 		}
 	}
 	for (size_t i = 0; i < mem->dirty_count; i++) {
@@ -529,17 +546,17 @@ mem_restore_written_lines(struct shim_mem *mem)
 		size_t p = set->list[i];
 		size_t off = p * SHIM_PAGE_SIZE;
 		uint64_t lines = set->mask[p];
-		bool zero = bit_test(mem->snap_zero, p);
+		uint64_t zero = mem->snap_zero_lines[p];
 
-		if (zero) {
-			/* Lines last set to zero (a page the monitor scrubbed) are as they were. */
-			lines &= ~mem->lines_zeroed[p];
-		}
+		/* Lines last set to zero that were zero (a page the monitor scrubbed) are as
+		 * they were. */
+		lines &= ~(mem->lines_zeroed[p] & zero);
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
 		while (lines) {
-			size_t at = off + (size_t)__builtin_ctzll(lines) * SHIM_LINE_SIZE;
+			unsigned int l = (unsigned int)__builtin_ctzll(lines);
+			size_t at = off + (size_t)l * SHIM_LINE_SIZE;
 			lines &= lines - 1;
-			if (zero) {
+			if (zero >> l & 1) {
 				memset(mem->dram + at, 0, SHIM_LINE_SIZE); /* the snapshot unread */
 			} else {
 				memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);

@@ -215,6 +215,34 @@ TEST(track, zeroing_passes_over_lines_known_to_be_zero)
 }
 
 /*
+ * The same holds line by line on a page that held data at the snapshot: its
+ * lines zero then are known zero while unwritten. A line zeroed since that
+ * was not zero then goes back at the reset.
+ */
+TEST(track, zeroing_passes_over_lines_zero_at_the_snapshot)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0xA000;
+	uint8_t v = 4;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	ASSERT_TRUE(shim_mem_write(&m, page, &v, 1)); /* line 0 */
+	ASSERT_TRUE(shim_mem_snapshot(&m));
+	if (!exact_or_untracked(&m)) {
+		return;
+	}
+	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
+	raw[0x140] = 7; /* line 5, unseen */
+	ASSERT_TRUE(shim_mem_zero(&m, page, SHIM_PAGE_SIZE));
+	EXPECT_EQ(raw[0], 0);
+	EXPECT_EQ(raw[0x140], 7);
+	EXPECT_EQ(m.lines_reset.mask[10], UINT64_C(1));
+	shim_mem_reset(&m);
+	EXPECT_EQ(raw[0], 4);
+	shim_mem_fini(&m);
+}
+
+/*
  * On a page zero at the snapshot, lines whose last write set them to zero
  * (the monitor scrubbing a page it frees) are not touched by the reset; a
  * line written after its zeroing is. A false report shows which is which.

@@ -28,10 +28,10 @@ struct shim_mem {
 	uint64_t base;
 	uint64_t size;
 	size_t pages;
-	uint8_t *dram;	     /* the memory itself (lazily zero-filled mapping) */
-	uint8_t *snap;	     /* snapshot contents; NULL until the first snapshot */
-	uint64_t *snap_zero; /* bitmap: all zero at the snapshot (every page before one) */
-	uint64_t *dirty;     /* bitmap: written since the snapshot (or creation) */
+	uint8_t *dram;		   /* the memory itself (lazily zero-filled mapping) */
+	uint8_t *snap;		   /* snapshot contents; NULL until the first snapshot */
+	uint64_t *snap_zero_lines; /* per page: lines all zero at the snapshot (all before one) */
+	uint64_t *dirty;	   /* bitmap: written since the snapshot (or creation) */
 	uint32_t *dirty_list;
 	size_t dirty_count;
 	uint64_t *pinned; /* bitmap: mapped writable before the snapshot */
