@@ -105,7 +105,7 @@ static mon_err_t take_tap_bytes(struct promote *p, uint64_t gpa, uint8_t *page)
 static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, uint64_t perm)
 {
 	uint64_t page;
-	uint8_t le[16];
+	uint64_t le[2];
 	mon_err_t err;
 
 	err = pages_alloc(p->mon, p->hart, p->tvm, PAGE_TVM_DATA, 1, MON_PAGE_SIZE, &page);
@@ -127,8 +127,8 @@ static mon_err_t copy_page(struct promote *p, uint64_t gpa, uint64_t host_pa, ui
 	if (err != MON_OK) {
 		return MON_ERR_INVALID_ADDRESS;
 	}
-	mon_store_le64(le, gpa);
-	mon_store_le64(le + 8, perm);
+	le[0] = mon_cpu_to_le64(gpa);
+	le[1] = mon_cpu_to_le64(perm);
 	sha384_update(&p->image, le, sizeof(le));
 	sha384_update(&p->image, dst, MON_PAGE_SIZE);
 	return MON_OK;
@@ -212,8 +212,15 @@ static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned 
  * entries are invalid, and whole chunks of them are passed over in one test. */
 static uint64_t chunk_valid(const uint64_t chunk[WALK_CHUNK])
 {
+	uint64_t any = 0;
 	uint64_t valid = 0;
 
+	for (unsigned int j = 0; j < WALK_CHUNK; j++) {
+		any |= chunk[j];
+	}
+	if (!(any & PTE_V)) {
+		return 0; /* most chunks of a sparse tree: one OR per entry */
+	}
 	for (unsigned int j = 0; j < WALK_CHUNK; j++) {
 		valid |= (chunk[j] & PTE_V) << j;
 	}
@@ -346,25 +353,25 @@ static void measure_config(struct promote *p, const struct sbi_call *call,
 			   const uint8_t identity[64])
 {
 	struct sha384_ctx c;
-	uint8_t le[8];
 	const struct vcpu *v = &p->tvm->vcpu[0];
 	const uint64_t head[3] = { call->arg[2], call->arg[0], p->tvm->vcpu_count };
 	const uint64_t tail[3] = { v->csr.vsatp, v->csr.vsstatus, v->csr.vstvec };
+	/* The record, as 64-bit little-endian words: head, x1..x31, tail; then the identity. */
+	uint64_t rec[3 + 31 + 3];
+	unsigned int n = 0;
 
-	sha384_init(&c);
-	sha384_update(&c, COVE_MEASURE_MR1_TAG, sizeof(COVE_MEASURE_MR1_TAG) - 1);
 	for (unsigned int i = 0; i < 3; i++) {
-		mon_store_le64(le, head[i]);
-		sha384_update(&c, le, 8);
+		rec[n++] = mon_cpu_to_le64(head[i]);
 	}
 	for (unsigned int r = 1; r < 32; r++) {
-		mon_store_le64(le, v->x[r]);
-		sha384_update(&c, le, 8);
+		rec[n++] = mon_cpu_to_le64(v->x[r]);
 	}
 	for (unsigned int i = 0; i < 3; i++) {
-		mon_store_le64(le, tail[i]);
-		sha384_update(&c, le, 8);
+		rec[n++] = mon_cpu_to_le64(tail[i]);
 	}
+	sha384_init(&c);
+	sha384_update(&c, COVE_MEASURE_MR1_TAG, sizeof(COVE_MEASURE_MR1_TAG) - 1);
+	sha384_update(&c, rec, sizeof(rec));
 	sha384_update(&c, identity, 64);
 	sha384_final(&c, p->tvm->measure[COVE_MEASURE_CONFIG]);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Freestanding helpers: range arithmetic that untrusted values go through. */
+#include <string.h>
+
 #include "covemon/lib.h"
 #include "test.h"
 
@@ -89,4 +91,9 @@ TEST(mon_load, byte_order_helpers_round_trip)
 	EXPECT_EQ(mon_load_le64(b), UINT64_C(0x0807060504030201));
 	mon_store_le64(b, 0x1122);
 	EXPECT_EQ(mon_load_le32(b), 0x1122);
+	uint64_t w = mon_cpu_to_le64(UINT64_C(0x0102030405060708));
+	memcpy(b, &w, sizeof(w));
+	EXPECT_EQ(b[0], 8);
+	EXPECT_EQ(b[7], 1);
+	EXPECT_EQ(mon_load_le64(b), UINT64_C(0x0102030405060708));
 }

@@ -110,3 +110,21 @@ static inline void mon_store_le64(void *p, uint64_t v)
 		b[i] = (uint8_t)(v >> (8 * i));
 	}
 }
+
+/*
+ * @v as a word whose bytes in memory are its little-endian encoding: an array
+ * of these is hashed as it is: one aligned store per word, where mon_store_le64
+ * takes eight (measurement records).
+ */
+static inline uint64_t mon_cpu_to_le64(uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return v;
+#else
+	uint64_t r = 0;
+	for (int i = 0; i < 8; i++) {
+		r = (r << 8) | ((v >> (8 * i)) & 0xFF);
+	}
+	return r;
+#endif
+}
