@@ -27,6 +27,22 @@ static void put64(struct shim_mem *mem, uint64_t pa, uint64_t v)
 	(void)shim_mem_write(mem, pa, &v, 8);
 }
 
+/* The FDT of a VM with @vcpus vCPUs (0..8): written once, then the same bytes every time. */
+static const uint8_t *vm_fdt(unsigned int vcpus, size_t *len)
+{
+	static struct {
+		size_t len;
+		uint8_t blob[2048];
+	} fdts[9];
+
+	if (!fdts[vcpus].len) {
+		fdts[vcpus].len = shim_fdt_write(fdts[vcpus].blob, sizeof(fdts[vcpus].blob), vcpus,
+						 VM_GPA, UINT64_C(1) << 20);
+	}
+	*len = fdts[vcpus].len;
+	return fdts[vcpus].blob;
+}
+
 void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h)
 {
 	static const unsigned int modes[4] = { 8, 9, 10, 7 };
@@ -35,7 +51,6 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	uint64_t base =
 		fw->host_base + (SLOT_FIRST + (uint64_t)op->slot * SLOT_PAGES) * SHIM_PAGE_SIZE;
 	unsigned int pages = 2 + op->pages % 24; /* the last one holds the FDT */
-	uint8_t fdt[4096];
 
 	if (!shim_vm_begin(&b, &fw->w->mem, base, SLOT_PAGES * SHIM_PAGE_SIZE,
 			   modes[op->mode % 4])) {
@@ -56,12 +71,13 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 		if (i == pages - 1) {
 			unsigned int vcpus =
 				op->flaw == FUZZ_FLAW_FDT_NO_CPUS ? 0 : 1 + op->vcpus % 8;
-			size_t len =
-				shim_fdt_write(fdt, sizeof(fdt), vcpus, VM_GPA, UINT64_C(1) << 20);
-			if (op->flaw == FUZZ_FLAW_FDT_MAGIC) {
-				fdt[0] ^= 0xFF;
+			size_t len;
+			const uint8_t *blob = vm_fdt(vcpus, &len);
+			(void)shim_mem_write(&fw->w->mem, pa, blob, len);
+			if (op->flaw == FUZZ_FLAW_FDT_MAGIC && len) {
+				uint8_t bad = blob[0] ^ 0xFF;
+				(void)shim_mem_write(&fw->w->mem, pa, &bad, 1);
 			}
-			(void)shim_mem_write(&fw->w->mem, pa, fdt, len);
 			slot->fdt_gpa = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
 		}
 	}
