@@ -153,6 +153,27 @@ static const char *fdt_prop_name(const struct fdt *fdt, uint32_t off, uint32_t *
 }
 
 /*
+ * True when the FDT_PROP token at @off is named @name (@want bytes, no NUL):
+ * its name in the strings block is those bytes and a NUL, all inside the
+ * block. The same answer as comparing fdt_prop_name's string, without
+ * measuring names that cannot match.
+ */
+static bool fdt_prop_named(const struct fdt *fdt, uint32_t off, const char *name, size_t want)
+{
+	uint32_t nameoff;
+
+	if (off > fdt->struct_size || fdt->struct_size - off < 12) {
+		return false;
+	}
+	nameoff = mon_load_be32(fdt->blob + fdt->struct_off + off + 8);
+	if (nameoff >= fdt->strings_size || fdt->strings_size - nameoff <= want) {
+		return false;
+	}
+	const uint8_t *str = fdt->blob + fdt->strings_off + nameoff;
+	return str[want] == 0 && mon_memcmp(str, name, want) == 0;
+}
+
+/*
  * True when @node is an in-range, aligned offset of an FDT_BEGIN_NODE token;
  * then *@body is the offset of the token after it (past the name).
  */
@@ -426,10 +447,7 @@ const void *fdt_getprop(const struct fdt *fdt, int node, const char *name, uint3
 		uint32_t tag = fdt_next_token(fdt, off, &next);
 
 		if (tag == FDT_PROP) {
-			uint32_t plen = 0;
-			const char *pname = fdt_prop_name(fdt, off, &plen);
-
-			if (pname != NULL && plen == want && mon_memcmp(pname, name, want) == 0) {
+			if (fdt_prop_named(fdt, off, name, want)) {
 				const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
 
 				if (len != NULL) {
