@@ -113,6 +113,21 @@ static bool exact_or_untracked(struct shim_mem *m)
 }
 
 /*
+ * A DRAM of 1 MiB, snapshotted after byte @at of @page was set to @v (nothing
+ * written when @v is 0), then declared exact; the bytes of @page. NULL in
+ * builds without tracking (see exact_or_untracked).
+ */
+static uint8_t *exact_page(struct shim_mem *m, uint64_t page, size_t at, uint8_t v)
+{
+	if (!shim_mem_init(m, SHIM_DRAM_BASE, 1 * MIB) ||
+	    (v && !shim_mem_write(m, page + at, &v, 1)) || !shim_mem_snapshot(m)) {
+		EXPECT_TRUE(false);
+		return NULL;
+	}
+	return exact_or_untracked(m) ? m->dram + (page - SHIM_DRAM_BASE) : NULL;
+}
+
+/*
  * With exact lines a reset copies back only the lines written of a pinned
  * page. A write no tracking saw stays, which shows that the rest of the page
  * was not copied. Without tracked builds the DRAM cannot be declared exact.
@@ -150,16 +165,12 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_written_pages)
 {
 	struct shim_mem m;
 	const uint64_t page = SHIM_DRAM_BASE + 0x5000;
-	uint8_t v = 1;
+	uint8_t *raw = exact_page(&m, page, 0x40, 1);
+	uint8_t v = 2;
 
-	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
-	ASSERT_TRUE(shim_mem_write(&m, page + 0x40, &v, 1));
-	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!exact_or_untracked(&m)) {
+	if (!raw) {
 		return;
 	}
-	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
-	v = 2;
 	ASSERT_TRUE(shim_mem_write(&m, page + 0x41, &v, 1));   /* the snapshot's line */
 	ASSERT_TRUE(shim_mem_write(&m, page + 0xFFF, &v, 1));  /* a line zero at the snapshot */
 	ASSERT_TRUE(shim_mem_write(&m, page + 0x3000, &v, 1)); /* a page never written */
@@ -187,14 +198,12 @@ TEST(track, zeroing_passes_over_lines_known_to_be_zero)
 {
 	struct shim_mem m;
 	const uint64_t page = SHIM_DRAM_BASE + 0x9000;
+	uint8_t *raw = exact_page(&m, page, 0, 0);
 	uint8_t v = 4;
 
-	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
-	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!exact_or_untracked(&m)) {
+	if (!raw) {
 		return;
 	}
-	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
 	shim_track_bind(&m);
 	ASSERT_TRUE(shim_mem_write(&m, page + 0x100, &v, 1)); /* line 4, tracked */
 	memset(raw + 0x200, 0, 0x40);
@@ -222,18 +231,13 @@ TEST(track, zeroing_passes_over_lines_known_to_be_zero)
 TEST(track, zeroing_passes_over_lines_zero_at_the_snapshot)
 {
 	struct shim_mem m;
-	const uint64_t page = SHIM_DRAM_BASE + 0xA000;
-	uint8_t v = 4;
+	uint8_t *raw = exact_page(&m, SHIM_DRAM_BASE + 0xA000, 0, 4); /* line 0 */
 
-	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
-	ASSERT_TRUE(shim_mem_write(&m, page, &v, 1)); /* line 0 */
-	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!exact_or_untracked(&m)) {
+	if (!raw) {
 		return;
 	}
-	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
 	raw[0x140] = 7; /* line 5, unseen */
-	ASSERT_TRUE(shim_mem_zero(&m, page, SHIM_PAGE_SIZE));
+	ASSERT_TRUE(shim_mem_zero(&m, SHIM_DRAM_BASE + 0xA000, SHIM_PAGE_SIZE));
 	EXPECT_EQ(raw[0], 0);
 	EXPECT_EQ(raw[0x140], 7);
 	EXPECT_EQ(m.lines_reset.mask[10], UINT64_C(1));
@@ -250,14 +254,11 @@ TEST(track, zeroing_passes_over_lines_zero_at_the_snapshot)
 TEST(track, exact_resets_pass_over_lines_last_set_to_zero)
 {
 	struct shim_mem m;
-	const uint64_t page = SHIM_DRAM_BASE + 0x7000;
+	uint8_t *raw = exact_page(&m, SHIM_DRAM_BASE + 0x7000, 0, 0);
 
-	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
-	ASSERT_TRUE(shim_mem_snapshot(&m));
-	if (!exact_or_untracked(&m)) {
+	if (!raw) {
 		return;
 	}
-	uint8_t *raw = m.dram + (page - SHIM_DRAM_BASE);
 	shim_track_bind(&m);
 	memset(raw, 5, SHIM_PAGE_SIZE);
 	shim_track_write(raw, SHIM_PAGE_SIZE);
