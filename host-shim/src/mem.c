@@ -320,17 +320,6 @@ uint8_t *shim_mem_ptr(struct shim_mem *mem, uint64_t pa, size_t len, bool write)
 	return mem->dram + (pa - mem->base);
 }
 
-__attribute__((no_sanitize("address", "undefined"))) static bool page_is_zero(const uint8_t *page)
-{
-	const uint64_t *w = (const uint64_t *)(const void *)page;
-	uint64_t any = 0;
-
-	for (size_t i = 0; i < SHIM_PAGE_SIZE / 8; i++) {
-		any |= w[i];
-	}
-	return any == 0;
-}
-
 /* The lines of a page that hold only zeros, as a mask. */
 __attribute__((no_sanitize("address", "undefined"))) static uint64_t
 page_zero_lines(const uint8_t *page)
@@ -373,7 +362,7 @@ size_t shim_mem_release_zero(struct shim_mem *mem, uint64_t pa, uint64_t len)
 
 	for (size_t p = first; p < end; p++) {
 		uint8_t *page = mem->dram + p * SHIM_PAGE_SIZE;
-		if (!bit_test(mem->touched, p) || !page_is_zero(page)) {
+		if (!bit_test(mem->touched, p) || page_zero_lines(page) != UINT64_MAX) {
 			continue;
 		}
 		/* Anonymous memory given back reads as zero again. */

@@ -16,11 +16,6 @@ static uint64_t rd64(struct shim_mem *mem, uint64_t pa)
 	return v;
 }
 
-static bool zero_pages(struct shim_mem *mem, uint64_t pa, unsigned int n)
-{
-	return shim_mem_zero(mem, pa, (size_t)n * SHIM_PAGE_SIZE);
-}
-
 bool shim_vm_begin(struct shim_vm_builder *b, struct shim_mem *mem, uint64_t base, uint64_t size,
 		   unsigned int mode)
 {
@@ -30,7 +25,7 @@ bool shim_vm_begin(struct shim_vm_builder *b, struct shim_mem *mem, uint64_t bas
 	b->limit = base + size;
 	b->mode = mode;
 	b->levels = mode == 9 ? 4 : mode == 10 ? 5 : 3;
-	if (b->next + 0x4000 > b->limit || !zero_pages(mem, b->next, 4)) {
+	if (b->next + 0x4000 > b->limit || !shim_mem_zero(mem, b->next, 4 * SHIM_PAGE_SIZE)) {
 		return false;
 	}
 	b->root = b->next;
@@ -42,7 +37,7 @@ uint64_t shim_vm_page(struct shim_vm_builder *b)
 {
 	uint64_t pa = b->next;
 
-	if (pa + SHIM_PAGE_SIZE > b->limit || !zero_pages(b->mem, pa, 1)) {
+	if (pa + SHIM_PAGE_SIZE > b->limit || !shim_mem_zero(b->mem, pa, SHIM_PAGE_SIZE)) {
 		return 0;
 	}
 	b->next += SHIM_PAGE_SIZE;
