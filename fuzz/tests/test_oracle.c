@@ -400,6 +400,37 @@ TEST(fuzz_oracle, a_guest_load_that_hits_does_not_walk_the_tables_again)
 	EXPECT_EQ(fw->cache.walk_gen, gen);
 }
 
+/*
+ * BUILD_VM's FDT defects reach the monitor: the image promotes with a sound
+ * FDT, and not with a broken magic or without CPUs. The FDT bytes come from a
+ * table filled once, so each case runs twice, in both orders.
+ */
+TEST(fuzz_engine, build_vm_fdt_flaws_make_promote_fail)
+{
+	static const char *const flaws[] = { "none", "fdt_magic", "fdt_no_cpus", "none",
+					     "fdt_magic" };
+	static struct fuzz_input in;
+
+	for (unsigned int i = 0; i < sizeof(flaws) / sizeof(flaws[0]); i++) {
+		char text[512];
+		const char *why = "?";
+
+		snprintf(text, sizeof(text),
+			 "version 1 config 0x00\n"
+			 "host h0 NACL fid=1 nacl(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "build_vm h0 slot=1 pages=3 vcpus=1 mode=0 flaw=%s param=0\n"
+			 "host h0 COVH fid=7 fdt(1) raw(0x0) entry(1) raw(0x0) raw(0x0) raw(0x0)\n",
+			 flaws[i]);
+		ASSERT_EQ(fuzz_parse_text(text, &in, &why), 0);
+		struct fuzz_world *fw = fuzz_world_for(in.config);
+		fuzz_reset(fw);
+		for (unsigned int op = 0; op < in.nops; op++) {
+			fuzz_perform(fw, &in, op);
+		}
+		EXPECT_EQ(fw->ntvm, strcmp(flaws[i], "none") == 0 ? 1u : 0u);
+	}
+}
+
 /* ------------------------------------------- cross mode and tracking --- */
 
 /* A byte of the monitor's state changed by code whose stores nobody tracks. */
