@@ -15,7 +15,9 @@ BUILD=${1:-$ROOT/build/afl}
 
 [ -d "$BUILD/monitor/CMakeFiles" ] || { echo "check-afl-instrumentation: no AFL++ build in $BUILD" >&2; exit 2; }
 
-counted() { nm "$1" 2>/dev/null | grep -q ' U __afl_area_ptr$'; }
+# llvm-nm reads the bitcode objects of an LTO build (COVEMON_LTO) as well as ELF ones.
+NM=$(command -v llvm-nm-14 || command -v llvm-nm || echo nm)
+counted() { "$NM" "$1" 2>/dev/null | grep -q ' U __afl_area_ptr$'; }
 
 bad=0
 checked=0
