@@ -1755,8 +1755,9 @@ def bench_afl_once(afl, binary, seeds, seconds, rng_seed):
 def bench_afl(target, seconds):
     """The median exec/s of runs with the random seeds AFL_BENCH_SEEDS. What
     afl-fuzz runs depends on where its mutations lead, and on the sequence
-    target one seed's run can be 1.6 times another's; fixed seeds make each
-    run repeatable and the median of several says more than one run."""
+    target one seed's run can be 1.6 times another's; afl-fuzz also steers by
+    the execution times it measures, so even a fixed seed does not repeat a
+    run. The median of several says more than one run."""
     seeds = seed_files(target)
     if not seeds:
         raise UsageError(f"no seeds in fuzz/corpus/{target}/")
