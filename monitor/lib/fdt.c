@@ -579,10 +579,10 @@ static uint64_t fdt_load_cells(const uint8_t *p, uint32_t cells)
 	return cells == 2 ? mon_load_be64(p) : mon_load_be32(p);
 }
 
-mon_err_t fdt_read_reg(const struct fdt *fdt, int node, unsigned int index, uint64_t *addr,
-		       uint64_t *size)
+/* fdt_read_reg() of @node whose parent is @parent (FDT_NO_NODE for the root). */
+static mon_err_t fdt_read_reg_below(const struct fdt *fdt, int parent, int node, unsigned int index,
+				    uint64_t *addr, uint64_t *size)
 {
-	int parent = fdt_parent(fdt, node);
 	uint32_t ac = 2;
 	uint32_t sc = 1;
 	uint32_t len;
@@ -629,6 +629,12 @@ mon_err_t fdt_read_reg(const struct fdt *fdt, int node, unsigned int index, uint
 	return MON_OK;
 }
 
+mon_err_t fdt_read_reg(const struct fdt *fdt, int node, unsigned int index, uint64_t *addr,
+		       uint64_t *size)
+{
+	return fdt_read_reg_below(fdt, fdt_parent(fdt, node), node, index, addr, size);
+}
+
 /* True for "cpu" and "cpu@...": not "cpu-map" or "cpus". */
 static bool fdt_is_cpu_name(const struct fdt *fdt, int node)
 {
@@ -652,24 +658,59 @@ unsigned int fdt_count_cpus(const struct fdt *fdt)
 	return n;
 }
 
+/*
+ * One walk of the tokens with a stack of open nodes: a node's properties come
+ * before its subnodes (checked by fdt_init), so the first node in blob order
+ * whose first device_type property is "memory" is met at that property, with
+ * its parent on the stack for the cells of its "reg".
+ */
 mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size)
 {
+	static const char type[] = "device_type";
+	static const char memory[] = "memory";
+	uint32_t stack[FDT_MAX_DEPTH];
+	uint32_t depth = 0;
+	uint32_t typed = 0; /* bit d: the open node at depth d + 1 had its device_type */
 	uint32_t off = 0;
 	uint32_t next = 0;
 
 	if (!fdt_sane(fdt)) {
 		return MON_ERR_INVALID_PARAM;
 	}
-	/* Every node in blob order; a walk of tokens needs no stack. */
 	for (;;) {
 		uint32_t tag = fdt_next_token(fdt, off, &next);
+		uint32_t bit = depth ? UINT32_C(1) << (depth - 1) : 0;
 
-		if (tag == FDT_BEGIN_NODE &&
-		    fdt_prop_is_string(fdt, (int)off, "device_type", "memory")) {
-			return fdt_read_reg(fdt, (int)off, 0, base, size);
-		}
-		if (tag == FDT_TOKEN_BAD || tag == FDT_END) {
-			return MON_ERR_NOT_SUPPORTED;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (depth == FDT_MAX_DEPTH) {
+				return MON_ERR_INVALID_PARAM; /* deeper than fdt_init allows */
+			}
+			stack[depth++] = off;
+			typed &= ~(UINT32_C(1) << (depth - 1));
+			break;
+		case FDT_END_NODE:
+			if (depth == 0) {
+				return MON_ERR_NOT_SUPPORTED;
+			}
+			depth--;
+			break;
+		case FDT_PROP:
+			if (depth == 0 || (typed & bit) ||
+			    !fdt_prop_named(fdt, off, type, sizeof(type) - 1)) {
+				break;
+			}
+			typed |= bit;
+			const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
+			if (mon_load_be32(p) == sizeof(memory) &&
+			    mon_memcmp(p + 8, memory, sizeof(memory)) == 0) {
+				return fdt_read_reg_below(fdt, depth >= 2 ? (int)stack[depth - 2]
+									  : FDT_NO_NODE,
+							  (int)stack[depth - 1], 0, base, size);
+			}
+			break;
+		case FDT_NOP: break;
+		default: return MON_ERR_NOT_SUPPORTED; /* FDT_END, or a bad token */
 		}
 		off = next;
 	}

@@ -1424,6 +1424,82 @@ TEST(fdt_memory, reports_a_tree_without_memory)
 	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
 }
 
+TEST(fdt_memory, reads_only_a_node_first_device_type)
+{
+	static const uint32_t reg[] = { 0x0, 0x40000000u, 0x0, 0x100000 };
+	struct fdt_builder b;
+	struct fdt f;
+	uint64_t base = 0;
+	uint64_t size = 0;
+
+	/* fdt_getprop's answer is the first device_type: this node is a cpu. */
+	b_start(&b);
+	begin_node(&b, "");
+	prop_u32(&b, "#address-cells", 2);
+	prop_u32(&b, "#size-cells", 2);
+	begin_node(&b, "odd");
+	prop_str(&b, "device_type", "cpu");
+	prop_str(&b, "device_type", "memory");
+	prop_cells(&b, "reg", reg, 4);
+	end_node(&b);
+	end_node(&b);
+	finish(&b);
+	ASSERT_EQ(b_parse(&b, &f), MON_OK);
+	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
+}
+
+TEST(fdt_memory, refuses_a_root_typed_memory)
+{
+	static const uint32_t reg[] = { 0x0, 0x40000000u, 0x0, 0x100000 };
+	struct fdt_builder b;
+	struct fdt f;
+	uint64_t base = 0;
+	uint64_t size = 0;
+
+	/* The root has no parent to give the cells of its reg. */
+	b_start(&b);
+	begin_node(&b, "");
+	prop_str(&b, "device_type", "memory");
+	prop_cells(&b, "reg", reg, 4);
+	end_node(&b);
+	finish(&b);
+	ASSERT_EQ(b_parse(&b, &f), MON_OK);
+	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_INVALID_PARAM);
+}
+
+/* Threat: the blob changes after fdt_init; the walk's stack of open nodes stays in bounds. */
+TEST(fdt_memory, refuses_nesting_deepened_after_init)
+{
+	struct fdt_builder b;
+	struct fdt f;
+	uint64_t base = 0;
+	uint64_t size = 0;
+
+	build_nested(&b, FDT_MAX_DEPTH);
+	ASSERT_EQ(b_parse(&b, &f), MON_OK);
+	/* The first FDT_END_NODE (after 16 nodes of 8 bytes) opens a node named by the
+	 * next one's first byte, 0: one level past the limit. */
+	uint32_t at = 8 * FDT_MAX_DEPTH;
+	ASSERT_EQ(mon_load_be32(b.blob + f.struct_off + at), FDT_END_NODE);
+	mon_store_be32(b.blob + f.struct_off + at, FDT_BEGIN_NODE);
+	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_INVALID_PARAM);
+}
+
+TEST(fdt_memory, refuses_a_node_closed_before_opened_after_init)
+{
+	struct fdt_builder b;
+	struct fdt f;
+	uint64_t base = 0;
+	uint64_t size = 0;
+
+	build_nested(&b, 2);
+	ASSERT_EQ(b_parse(&b, &f), MON_OK);
+	/* The root's token and name become FDT_END_NODE, FDT_NOP: a close with nothing open. */
+	mon_store_be32(b.blob + f.struct_off, FDT_END_NODE);
+	mon_store_be32(b.blob + f.struct_off + 4, FDT_NOP);
+	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
+}
+
 TEST(fdt_rsv_entry, reads_entries_up_to_the_terminator)
 {
 	struct fdt_builder b;
