@@ -704,9 +704,9 @@ mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size)
 			const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
 			if (mon_load_be32(p) == sizeof(memory) &&
 			    mon_memcmp(p + 8, memory, sizeof(memory)) == 0) {
-				return fdt_read_reg_below(fdt, depth >= 2 ? (int)stack[depth - 2]
-									  : FDT_NO_NODE,
-							  (int)stack[depth - 1], 0, base, size);
+				return fdt_read_reg_below(
+					fdt, depth >= 2 ? (int)stack[depth - 2] : FDT_NO_NODE,
+					(int)stack[depth - 1], 0, base, size);
 			}
 			break;
 		case FDT_NOP: break;
