@@ -489,7 +489,9 @@ static void do_host_write(struct fuzz_world *fw, const struct fuzz_op *op, unsig
 	if (fw->w->hart[h].mode != SHIM_MODE_HS) {
 		return;
 	}
-	r = shim_world_store(fw->w, h, addr, size, op->value);
+	r = shim_world_store(fw->w, h, addr, size,
+			     (op->flags & FUZZ_WRITE_SYMBOLIC) ? fuzz_arg_value(fw, &op->val)
+							       : op->value);
 	/* I1 by hardware: a host store into monitor or confidential memory must fault. */
 	if (r.ok && (mon_ranges_overlap(addr, size, fw->conf.base, fw->conf.size) ||
 		     mon_ranges_overlap(addr, size, fw->plat.image.base,

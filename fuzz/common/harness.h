@@ -29,8 +29,11 @@
  *                 (flags bit 0 store, bits 2:1 size log2, bit 3 no mtinst)
  *   4 IRQ         kind:u8                  raise an interrupt on HART and let
  *                                          whoever takes it handle it
- *   5 HOST_WRITE  size:u8 addr:arg value:u64   the host on HART stores into
- *                                          memory (NACL slots, page tables...)
+ *   5 HOST_WRITE  size:u8 addr:arg value   the host on HART stores into
+ *                                          memory (NACL slots, page tables...);
+ *                 size bits 1:0 log2 of the width; bit 2 clear: value is a
+ *                 raw u64, set: value is an arg (a host page, a GPA, a
+ *                 confidential page... as the host would answer a share)
  *   6 FAULTS      kind:u8 mask:u64         fault plan: the n-th operation of
  *                                          kind fails when bit n is set
  *   7 RUN         tvm:u8 vcpu:u8           the host on HART runs a vCPU
@@ -138,7 +141,12 @@ struct fuzz_op {
 	uint32_t tinst;
 	struct fuzz_arg addr;
 	uint64_t value;
+	/* HOST_WRITE with FUZZ_WRITE_SYMBOLIC in flags: the value stored is this arg's */
+	struct fuzz_arg val;
 };
+
+/* HOST_WRITE's flags (the size byte's bit 2): the value is an arg, not a raw u64. */
+#define FUZZ_WRITE_SYMBOLIC 0x4u
 
 struct fuzz_input {
 	uint8_t version;

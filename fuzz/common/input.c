@@ -127,11 +127,18 @@ static void parse_op(const uint8_t *chunk, size_t len, struct fuzz_op *op)
 		parse_arg(&s, &op->addr);
 		break;
 	case FUZZ_OP_IRQ: op->irq = fuzz_u8(&s); break;
-	case FUZZ_OP_HOST_WRITE:
-		op->size = fuzz_u8(&s) % 4;
+	case FUZZ_OP_HOST_WRITE: {
+		uint8_t size = fuzz_u8(&s);
+		op->size = size % 4;
+		op->flags = size & FUZZ_WRITE_SYMBOLIC;
 		parse_arg(&s, &op->addr);
-		op->value = fuzz_u64(&s);
+		if (op->flags & FUZZ_WRITE_SYMBOLIC) {
+			parse_arg(&s, &op->val);
+		} else {
+			op->value = fuzz_u64(&s);
+		}
 		break;
+	}
 	case FUZZ_OP_FAULTS:
 		op->fault_kind = fuzz_u8(&s) % 4;
 		op->value = fuzz_u64(&s);
@@ -227,9 +234,13 @@ size_t fuzz_serialize(const struct fuzz_input *in, uint8_t *out, size_t cap)
 			break;
 		case FUZZ_OP_IRQ: put(out, cap, &n, op->irq, 1); break;
 		case FUZZ_OP_HOST_WRITE:
-			put(out, cap, &n, op->size, 1);
+			put(out, cap, &n, op->size | (op->flags & FUZZ_WRITE_SYMBOLIC), 1);
 			put_arg(out, cap, &n, &op->addr);
-			put(out, cap, &n, op->value, 8);
+			if (op->flags & FUZZ_WRITE_SYMBOLIC) {
+				put_arg(out, cap, &n, &op->val);
+			} else {
+				put(out, cap, &n, op->value, 8);
+			}
 			break;
 		case FUZZ_OP_FAULTS:
 			put(out, cap, &n, op->fault_kind, 1);
@@ -252,16 +263,24 @@ size_t fuzz_serialize(const struct fuzz_input *in, uint8_t *out, size_t cap)
 
 /* -------------------------------------------------------------- text --- */
 
-static void print_arg(FILE *f, const struct fuzz_arg *a)
+/* @a in the text form, after @lead (" " between arguments, "" after "value="). */
+static void print_arg_after(FILE *f, const char *lead, const struct fuzz_arg *a)
 {
 	switch (a->tag) {
-	case FUZZ_ARG_RAW: fprintf(f, " raw(0x%llx)", (unsigned long long)a->raw); break;
+	case FUZZ_ARG_RAW: fprintf(f, "%sraw(0x%llx)", lead, (unsigned long long)a->raw); break;
 	case FUZZ_ARG_HOST:
-	case FUZZ_ARG_CONF: fprintf(f, " %s(%u+0x%x)", arg_names[a->tag], a->page, a->off); break;
-	case FUZZ_ARG_GPA: fprintf(f, " gpa(%u:%u+0x%x)", a->k, a->page, a->off); break;
-	case FUZZ_ARG_MON: fprintf(f, " mon(%u+0x%x)", a->k, a->off); break;
-	default: fprintf(f, " %s(%u)", arg_names[a->tag], a->k); break;
+	case FUZZ_ARG_CONF:
+		fprintf(f, "%s%s(%u+0x%x)", lead, arg_names[a->tag], a->page, a->off);
+		break;
+	case FUZZ_ARG_GPA: fprintf(f, "%sgpa(%u:%u+0x%x)", lead, a->k, a->page, a->off); break;
+	case FUZZ_ARG_MON: fprintf(f, "%smon(%u+0x%x)", lead, a->k, a->off); break;
+	default: fprintf(f, "%s%s(%u)", lead, arg_names[a->tag], a->k); break;
 	}
+}
+
+static void print_arg(FILE *f, const struct fuzz_arg *a)
+{
+	print_arg_after(f, " ", a);
 }
 
 void fuzz_print_op(const struct fuzz_op *op, void *file)
@@ -295,7 +314,11 @@ void fuzz_print_op(const struct fuzz_op *op, void *file)
 	case FUZZ_OP_HOST_WRITE:
 		fprintf(f, " size=%u", 1u << op->size);
 		print_arg(f, &op->addr);
-		fprintf(f, " value=0x%llx", (unsigned long long)op->value);
+		if (op->flags & FUZZ_WRITE_SYMBOLIC) {
+			print_arg_after(f, " value=", &op->val);
+		} else {
+			fprintf(f, " value=0x%llx", (unsigned long long)op->value);
+		}
 		break;
 	case FUZZ_OP_FAULTS:
 		fprintf(f, " kind=%u mask=0x%llx", op->fault_kind, (unsigned long long)op->value);
@@ -504,7 +527,18 @@ static unsigned int text_op(const char *line, struct fuzz_op *op, const char **w
 							    : v == 8 ? 3
 								     : 0)
 						: 3;
-		op->value = kv(rest, "value", &v) ? v : 0;
+		const char *val = strstr(rest, " value=");
+		if (val && val[7] != '\0' && strchr("0123456789", val[7]) == NULL) {
+			/* value=host(3+0x0): an arg, resolved when the write happens */
+			val += 7;
+			op->flags = FUZZ_WRITE_SYMBOLIC;
+			if (!text_arg(&val, &op->val)) {
+				*why = "expected a number or an argument after value=";
+				return 1;
+			}
+		} else {
+			op->value = kv(rest, "value", &v) ? v : 0;
+		}
 		rest = strchr(rest + 1, ' ');
 		if (!rest || !text_arg(&rest, &op->addr)) {
 			*why = "expected an address argument";

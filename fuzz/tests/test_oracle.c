@@ -431,6 +431,88 @@ TEST(fuzz_engine, build_vm_fdt_flaws_make_promote_fail)
 	}
 }
 
+/*
+ * HOST_WRITE stores an arg's value when the size byte has bit 2 (so the host
+ * can answer a share with its own page, which a raw u64 almost never names).
+ * The text form says value=ARG; binary and text round-trip.
+ */
+TEST(fuzz_input, host_write_value_can_be_an_arg)
+{
+	static struct fuzz_input in;
+	static struct fuzz_input again;
+	uint8_t bin[256];
+	const char *why = "?";
+
+	ASSERT_EQ(fuzz_parse_text("version 1 config 0x00\n"
+				  "host_write h0 size=8 host(400+0x58) value=host(8+0x10)\n"
+				  "host_write h0 size=4 host(1+0x0) value=0x1234\n",
+				  &in, &why),
+		  0);
+	ASSERT_EQ(in.nops, 2u);
+	EXPECT_EQ(in.op[0].flags, FUZZ_WRITE_SYMBOLIC);
+	EXPECT_EQ(in.op[0].val.tag, FUZZ_ARG_HOST);
+	EXPECT_EQ(in.op[0].val.page, 8u);
+	EXPECT_EQ(in.op[0].val.off, 0x10u);
+	EXPECT_EQ(in.op[1].flags, 0u);
+	EXPECT_EQ(in.op[1].value, 0x1234u);
+	size_t n = fuzz_serialize(&in, bin, sizeof(bin));
+	ASSERT_TRUE(n <= sizeof(bin));
+	EXPECT_EQ(bin[2 + 2] & 7u, 3u | FUZZ_WRITE_SYMBOLIC); /* VERSION CONFIG KIND HART size */
+	ASSERT_TRUE(fuzz_parse(bin, n, &again));
+	ASSERT_EQ(again.nops, 2u);
+	EXPECT_EQ(again.op[0].flags, FUZZ_WRITE_SYMBOLIC);
+	EXPECT_EQ(memcmp(&again.op[0].val, &in.op[0].val, sizeof(in.op[0].val)), 0);
+	EXPECT_EQ(again.op[1].value, 0x1234u);
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ASSERT_TRUE(f != NULL);
+	fuzz_print(&again, f);
+	fclose(f);
+	EXPECT_TRUE(strstr(text, "value=host(8+0x10)\n") != NULL);
+	EXPECT_TRUE(strstr(text, "value=0x1234\n") != NULL);
+	free(text);
+
+	/* Not an arg and not a number: the line is refused with a reason. */
+	EXPECT_EQ(fuzz_parse_text("version 1 config 0x00\n"
+				  "host_write h0 size=8 host(400+0x58) value=nothing\n",
+				  &in, &why),
+		  2u);
+}
+
+/*
+ * From the prepared share request, the host answers with its own page as an
+ * arg: the request completes (a0 = 0 for the guest) and the guest's page at
+ * the shared GPA is the host's page; the raw answer 0 is refused.
+ */
+TEST(fuzz_engine, a_share_answered_with_a_host_page_completes)
+{
+	static const char *const answers[] = { "value=host(8+0x0)", "value=0x0" };
+	static struct fuzz_input in;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		char text[512];
+		const char *why = "?";
+
+		snprintf(
+			text, sizeof(text),
+			"version 1 config 0x30\n"
+			"host_write h0 size=8 host(400+0x58) %s\n"
+			"host h0 COVH fid=15 tvm(0) small(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n",
+			answers[i]);
+		ASSERT_EQ(fuzz_parse_text(text, &in, &why), 0);
+		struct fuzz_world *fw = fuzz_world_for(in.config);
+		fuzz_reset(fw);
+		for (unsigned int op = 0; op < in.nops; op++) {
+			fuzz_perform(fw, &in, op);
+			EXPECT_TRUE(both_agree(fw, op));
+		}
+		ASSERT_EQ(fw->w->hart[0].mode, SHIM_MODE_VS);
+		EXPECT_EQ(fw->w->hart[0].x[10], i == 0 ? 0 : (uint64_t)(int64_t)-5);
+	}
+}
+
 /* ------------------------------------------- cross mode and tracking --- */
 
 /* A byte of the monitor's state changed by code whose stores nobody tracks. */
