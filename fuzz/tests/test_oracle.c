@@ -400,6 +400,20 @@ TEST(fuzz_oracle, a_guest_load_that_hits_does_not_walk_the_tables_again)
 	EXPECT_EQ(fw->cache.walk_gen, gen);
 }
 
+/* The input in text form through run_both, every operation run; its world, or NULL. */
+static struct fuzz_world *run_text(const char *text)
+{
+	static struct fuzz_input in;
+	const char *why = "?";
+
+	if (fuzz_parse_text(text, &in, &why)) {
+		fprintf(stderr, "cannot parse the input: %s\n", why);
+		return NULL;
+	}
+	EXPECT_EQ(run_both(&in), in.nops);
+	return fuzz_world_for(in.config);
+}
+
 /*
  * BUILD_VM's FDT defects reach the monitor: the image promotes with a sound
  * FDT, and not with a broken magic or without CPUs. The FDT bytes come from a
@@ -409,11 +423,8 @@ TEST(fuzz_engine, build_vm_fdt_flaws_make_promote_fail)
 {
 	static const char *const flaws[] = { "none", "fdt_magic", "fdt_no_cpus", "none",
 					     "fdt_magic" };
-	static struct fuzz_input in;
-
 	for (unsigned int i = 0; i < sizeof(flaws) / sizeof(flaws[0]); i++) {
 		char text[512];
-		const char *why = "?";
 
 		snprintf(text, sizeof(text),
 			 "version 1 config 0x00\n"
@@ -421,12 +432,8 @@ TEST(fuzz_engine, build_vm_fdt_flaws_make_promote_fail)
 			 "build_vm h0 slot=1 pages=3 vcpus=1 mode=0 flaw=%s param=0\n"
 			 "host h0 COVH fid=7 fdt(1) raw(0x0) entry(1) raw(0x0) raw(0x0) raw(0x0)\n",
 			 flaws[i]);
-		ASSERT_EQ(fuzz_parse_text(text, &in, &why), 0);
-		struct fuzz_world *fw = fuzz_world_for(in.config);
-		fuzz_reset(fw);
-		for (unsigned int op = 0; op < in.nops; op++) {
-			fuzz_perform(fw, &in, op);
-		}
+		struct fuzz_world *fw = run_text(text);
+		ASSERT_TRUE(fw != NULL);
 		EXPECT_EQ(fw->ntvm, strcmp(flaws[i], "none") == 0 ? 1u : 0u);
 	}
 }
@@ -489,11 +496,9 @@ TEST(fuzz_input, host_write_value_can_be_an_arg)
 TEST(fuzz_engine, a_share_answered_with_a_host_page_completes)
 {
 	static const char *const answers[] = { "value=host(8+0x0)", "value=0x0" };
-	static struct fuzz_input in;
 
 	for (unsigned int i = 0; i < 2; i++) {
 		char text[512];
-		const char *why = "?";
 
 		snprintf(
 			text, sizeof(text),
@@ -501,13 +506,8 @@ TEST(fuzz_engine, a_share_answered_with_a_host_page_completes)
 			"host_write h0 size=8 host(400+0x58) %s\n"
 			"host h0 COVH fid=15 tvm(0) small(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n",
 			answers[i]);
-		ASSERT_EQ(fuzz_parse_text(text, &in, &why), 0);
-		struct fuzz_world *fw = fuzz_world_for(in.config);
-		fuzz_reset(fw);
-		for (unsigned int op = 0; op < in.nops; op++) {
-			fuzz_perform(fw, &in, op);
-			EXPECT_TRUE(both_agree(fw, op));
-		}
+		struct fuzz_world *fw = run_text(text);
+		ASSERT_TRUE(fw != NULL);
 		ASSERT_EQ(fw->w->hart[0].mode, SHIM_MODE_VS);
 		EXPECT_EQ(fw->w->hart[0].x[10], i == 0 ? 0 : (uint64_t)(int64_t)-5);
 	}

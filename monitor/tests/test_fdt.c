@@ -1386,26 +1386,43 @@ TEST(fdt_count_cpus, is_zero_without_cpus_node)
 	EXPECT_EQ(fdt_count_cpus(&f), 0);
 }
 
-TEST(fdt_memory, finds_the_node_by_device_type_not_name)
+/*
+ * Root (#address-cells and #size-cells 2) with, after an untyped
+ * "memory@80000000" when @decoy, node @name with @ntypes device_type
+ * properties and reg [0x40000000, +1 MiB).
+ */
+static void build_memory_tree(struct fdt_builder *b, bool decoy, const char *name,
+			      const char *const *types, unsigned int ntypes)
 {
 	static const uint32_t reg[] = { 0x0, 0x40000000u, 0x0, 0x100000 };
+
+	b_start(b);
+	begin_node(b, "");
+	prop_u32(b, "#address-cells", 2);
+	prop_u32(b, "#size-cells", 2);
+	if (decoy) {
+		begin_node(b, "memory@80000000");
+		end_node(b);
+	}
+	begin_node(b, name);
+	for (unsigned int i = 0; i < ntypes; i++) {
+		prop_str(b, "device_type", types[i]);
+	}
+	prop_cells(b, "reg", reg, 4);
+	end_node(b);
+	end_node(b);
+	finish(b);
+}
+
+TEST(fdt_memory, finds_the_node_by_device_type_not_name)
+{
+	static const char *const types[] = { "memory" };
 	struct fdt_builder b;
 	struct fdt f;
 	uint64_t base = 0;
 	uint64_t size = 0;
 
-	b_start(&b);
-	begin_node(&b, "");
-	prop_u32(&b, "#address-cells", 2);
-	prop_u32(&b, "#size-cells", 2);
-	begin_node(&b, "memory@80000000"); /* right name, no device_type */
-	end_node(&b);
-	begin_node(&b, "ram");
-	prop_str(&b, "device_type", "memory");
-	prop_cells(&b, "reg", reg, 4);
-	end_node(&b);
-	end_node(&b);
-	finish(&b);
+	build_memory_tree(&b, true, "ram", types, 1); /* the decoy has the name, no type */
 	ASSERT_EQ(b_parse(&b, &f), MON_OK);
 	ASSERT_EQ(fdt_memory(&f, &base, &size), MON_OK);
 	EXPECT_EQ(base, 0x40000000u);
@@ -1426,24 +1443,14 @@ TEST(fdt_memory, reports_a_tree_without_memory)
 
 TEST(fdt_memory, reads_only_a_node_first_device_type)
 {
-	static const uint32_t reg[] = { 0x0, 0x40000000u, 0x0, 0x100000 };
+	static const char *const types[] = { "cpu", "memory" };
 	struct fdt_builder b;
 	struct fdt f;
 	uint64_t base = 0;
 	uint64_t size = 0;
 
 	/* fdt_getprop's answer is the first device_type: this node is a cpu. */
-	b_start(&b);
-	begin_node(&b, "");
-	prop_u32(&b, "#address-cells", 2);
-	prop_u32(&b, "#size-cells", 2);
-	begin_node(&b, "odd");
-	prop_str(&b, "device_type", "cpu");
-	prop_str(&b, "device_type", "memory");
-	prop_cells(&b, "reg", reg, 4);
-	end_node(&b);
-	end_node(&b);
-	finish(&b);
+	build_memory_tree(&b, false, "odd", types, 2);
 	ASSERT_EQ(b_parse(&b, &f), MON_OK);
 	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
 }
