@@ -22,7 +22,9 @@
  *   0 BUILD_VM    slot:u8 pages:u8 vcpus:u8 mode:u8 flaw:u8 param:u16
  *                 build a VM image in host memory (tables, pages, FDT) and
  *                 reflect its hgatp/boot registers in HART's NACL area; flaw
- *                 plants one defect (enum fuzz_flaw)
+ *                 plants one defect (enum fuzz_flaw); mode bits 1:0 the hgatp
+ *                 mode (Sv39x4, Sv48x4, Sv57x4, an unsupported one), bit 2 the
+ *                 guest's own Sv39 tables in its first pages, in vsatp
  *   1 HOST_ECALL  ext:u8 fid:u16 arg*6     the host on HART calls SBI
  *   2 GUEST_ECALL ext:u8 fid:u16 arg*6     the guest on HART calls SBI
  *   3 GUEST_ACCESS flags:u8 reg:u8 addr:arg   load/store by the guest on HART

@@ -21,10 +21,36 @@
 #define PTE_A	   0x40u
 #define PTE_D	   0x80u
 #define LEAF	   (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+#define VS_LEAF	   (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D) /* supervisor page */
+#define GIB	   (UINT64_C(1) << 30)
+#define SATP_SV39  (UINT64_C(8) << 60)
 
 static void put64(struct shim_mem *mem, uint64_t pa, uint64_t v)
 {
 	(void)shim_mem_write(mem, pa, &v, 8);
+}
+
+/*
+ * The guest's own Sv39 tables, identity mapping its RAM and the MMIO below it,
+ * in the image's first pages (the root at page 0): root entry 0 a 1 GiB leaf
+ * at 0 (MMIO), entry 2 a pointer to page 1, whose entry 0 is a 2 MiB leaf at
+ * VM_GPA; with only two pages (one is the FDT's), entry 2 is a 1 GiB leaf.
+ * Returns the vsatp that selects them.
+ */
+static uint64_t build_vs_tables(struct fuzz_world *fw, const uint64_t *page_pa, unsigned int pages)
+{
+	uint64_t root[8] = { VS_LEAF }; /* entry 0: PPN 0 */
+	uint64_t l1[8] = { (VM_GPA >> 12) << 10 | VS_LEAF };
+
+	_Static_assert(VM_GPA == 2 * GIB, "RAM at the third 1 GiB of guest memory");
+	root[2] = pages >= 3 ? ((VM_GPA + SHIM_PAGE_SIZE) >> 12) << 10 | PTE_V
+			     : (VM_GPA >> 12) << 10 | VS_LEAF;
+	/* Over the first line of each page, where BUILD_VM put its fill. */
+	(void)shim_mem_write(&fw->w->mem, page_pa[0], root, sizeof(root));
+	if (pages >= 3) {
+		(void)shim_mem_write(&fw->w->mem, page_pa[1], l1, sizeof(l1));
+	}
+	return SATP_SV39 | (VM_GPA >> 12);
 }
 
 /* The FDT of a VM with @vcpus vCPUs (0..8): written once, then the same bytes every time. */
@@ -51,6 +77,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	uint64_t base =
 		fw->host_base + (SLOT_FIRST + (uint64_t)op->slot * SLOT_PAGES) * SHIM_PAGE_SIZE;
 	unsigned int pages = 2 + op->pages % 24; /* the last one holds the FDT */
+	uint64_t page_pa[2 + 23];
 
 	if (!shim_vm_begin(&b, &fw->w->mem, base, SLOT_PAGES * SHIM_PAGE_SIZE,
 			   modes[op->mode % 4])) {
@@ -62,6 +89,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 		if (!pa) {
 			return;
 		}
+		page_pa[i] = pa;
 		memset(fill, (int)(op->param + i), sizeof(fill));
 		(void)shim_mem_write(&fw->w->mem, pa, fill, sizeof(fill));
 		if (!shim_vm_set_pte(&b, VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE, 0,
@@ -115,11 +143,15 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	}
 	default: break;
 	}
+	/* MODE bit 2: the guest runs with its own Sv39 tables (the monitor then walks
+	 * them to fetch a trapped instruction that came without mtinst). */
+	uint64_t vsatp = (op->mode & 4) ? build_vs_tables(fw, page_pa, pages) : 0;
 	slot->built = true;
 	slot->entry = VM_GPA;
 	/* Reflect the VM in the NACL area of the hart, as the host would before promote. */
 	uint64_t nacl = fw->nacl[h];
 	put64(&fw->w->mem, nacl + nacl_csr_offset(NACL_CSR_HGATP), shim_vm_hgatp(&b, 0));
+	put64(&fw->w->mem, nacl + nacl_csr_offset(NACL_CSR_VSATP), vsatp);
 	put64(&fw->w->mem, nacl + NACL_SCRATCH_GPR_OFFSET(10), 0);
 	put64(&fw->w->mem, nacl + NACL_SCRATCH_GPR_OFFSET(11), slot->fdt_gpa);
 }

@@ -513,6 +513,36 @@ TEST(fuzz_engine, a_share_answered_with_a_host_page_completes)
 	}
 }
 
+/*
+ * BUILD_VM mode bit 2: the vCPU runs with the guest's own Sv39 tables (vsatp
+ * in NACL, loaded by the monitor), and a guest store and load through them
+ * reach its RAM: the identity map at the root's entry 2 and page 1 (a1, the
+ * FDT's address, comes back in t0).
+ */
+TEST(fuzz_engine, build_vm_can_give_the_guest_its_own_tables)
+{
+	for (unsigned int paging = 0; paging < 2; paging++) {
+		char text[768];
+
+		snprintf(text, sizeof(text),
+			 "version 1 config 0x00\n"
+			 "host h0 NACL fid=1 nacl(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "build_vm h0 slot=1 pages=3 vcpus=1 mode=%u flaw=none param=0\n"
+			 "host h0 COVH fid=7 fdt(1) raw(0x0) entry(1) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "run h0 tvm=0 vcpu=0\n"
+			 "access h0 store size=8 reg=11 raw(0x80000800)\n"
+			 "access h0 load size=8 reg=5 raw(0x80000800)\n",
+			 paging ? 4u : 0u);
+		struct fuzz_world *fw = run_text(text);
+		ASSERT_TRUE(fw != NULL);
+		ASSERT_EQ(fw->w->hart[0].mode, SHIM_MODE_VS);
+		EXPECT_EQ(fw->w->hart[0].csr.vsatp,
+			  paging ? (UINT64_C(8) << 60 | (VM_GPA >> 12)) : UINT64_C(0));
+		EXPECT_EQ(fw->w->hart[0].x[5],
+			  VM_GPA + 4 * 0x1000); /* pages=3: 5 pages, the FDT last */
+	}
+}
+
 /* ------------------------------------------- cross mode and tracking --- */
 
 /* A byte of the monitor's state changed by code whose stores nobody tracks. */
