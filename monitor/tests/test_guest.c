@@ -83,16 +83,22 @@ static int64_t host_run(struct tvm_env *e, unsigned int hart, uint64_t vcpu)
 	return hart_of(e, hart)->mode == SHIM_MODE_VS ? 0 : r.error;
 }
 
-static void env_init(struct tvm_env *e)
+/* Promotes the VM built in @e and runs its vCPU 0 on hart 0. */
+static void env_promote(struct tvm_env *e)
 {
-	memset(e, 0, sizeof(*e));
-	fixture_init(&e->f, 2);
-	vm_build(&e->f, 2, 16, &e->vm);
 	struct shim_sbiret r = host_call(&e->f, 0, SBI_EXT_COVH, COVH_PROMOTE_TO_TVM, e->vm.fdt_gpa,
 					 0, e->vm.entry);
 	ASSERT_EQ(r.error, SBI_SUCCESS);
 	e->id = r.value;
 	ASSERT_EQ(host_run(e, 0, 0), 0);
+}
+
+static void env_init(struct tvm_env *e)
+{
+	memset(e, 0, sizeof(*e));
+	fixture_init(&e->f, 2);
+	vm_build(&e->f, 2, 16, &e->vm);
+	env_promote(e);
 }
 
 static void env_fini(struct tvm_env *e)
@@ -1310,6 +1316,59 @@ TEST(covg_share, valid_answer_maps_host_memory_and_scrubs_the_old_page)
 	read_pa(&e, old, page, sizeof(page));
 	EXPECT_MEM_EQ(page, zero, sizeof(page));
 	EXPECT_EQ(mon_introspect_pages_in_use(e.f.mon), in_use - 1);
+	env_fini(&e);
+}
+
+/* The last guest page below 2 MiB: the page after it needs a G-stage leaf table of its own. */
+#define GPA_BELOW_2M (VM_RAM_GPA + 0x1FF000)
+#define HOST_LEAF    UINT64_C(0xDF) /* V R W X U A D: how vm_build maps a guest page */
+
+/*
+ * Threat: an answer that fails part way (here the second page needs a table
+ * and the allocation fails) must undo the pages already swapped: the first
+ * page is the guest's confidential page again, with its contents, the host
+ * page is reachable no more, and nothing is leaked (all or nothing).
+ */
+TEST(covg_share, answer_failing_on_a_later_page_puts_the_earlier_ones_back)
+{
+	struct tvm_env e;
+	uint8_t fdt[4096];
+	struct shim_fault_plan plan = { { 0 } };
+	struct shim_fault_plan none = { { 0 } };
+	uint64_t old = 0;
+	uint64_t now = 0;
+
+	/* The image: /memory of 4 MiB and a page mapped at GPA_BELOW_2M. */
+	memset(&e, 0, sizeof(e));
+	fixture_init(&e.f, 2);
+	vm_build(&e.f, 2, 16, &e.vm);
+	size_t len = vm_fdt(fdt, sizeof(fdt), 2, VM_RAM_GPA, 4 * VM_MEM_SIZE);
+	ASSERT_GT(len, 0);
+	ASSERT_TRUE(shim_mem_write(&e.f.w->mem, e.vm.ram_pa + (VM_FDT_GPA - VM_RAM_GPA), fdt, len));
+	uint64_t extra = host_buffer(&e);
+	uint64_t mark = UINT64_C(0x600dcafe);
+	ASSERT_TRUE(shim_mem_write(&e.f.w->mem, extra + 8, &mark, sizeof(mark)));
+	vm_set_pte(&e.f, &e.vm, GPA_BELOW_2M, 0, ((extra >> 12) << 10) | HOST_LEAF);
+	env_promote(&e);
+
+	ASSERT_TRUE(gpa_pa(&e, GPA_BELOW_2M, &old));
+	ASSERT_FALSE(gpa_pa(&e, GPA_BELOW_2M + PAGE, &now));
+	uint64_t in_use = mon_introspect_pages_in_use(e.f.mon);
+	share_request(&e, GPA_BELOW_2M, 2 * PAGE);
+	uint64_t hp = host_buffer(&e);
+	(void)host_buffer(&e);
+	plan.fail[SHIM_FAULT_ALLOC] = 1; /* the first allocation: the second page's table */
+	shim_world_set_faults(e.f.w, &plan);
+	EXPECT_EQ(share_answer(&e, hp), SBI_ERR_FAILED);
+	EXPECT_EQ(e.f.w->fault_count[SHIM_FAULT_ALLOC], 1u);
+	shim_world_set_faults(e.f.w, &none);
+
+	EXPECT_TRUE(gpa_pa(&e, GPA_BELOW_2M, &now));
+	EXPECT_EQ(now, old);
+	EXPECT_FALSE(gpa_pa(&e, GPA_BELOW_2M + PAGE, &now));
+	EXPECT_EQ(guest_load(&e, GPA_BELOW_2M + 8), mark);
+	EXPECT_EQ(region_count(tvm_of(&e)->shared, MON_MAX_SHARED), 0);
+	EXPECT_EQ(mon_introspect_pages_in_use(e.f.mon), in_use);
 	env_fini(&e);
 }
 
