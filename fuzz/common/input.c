@@ -528,7 +528,7 @@ static unsigned int text_op(const char *line, struct fuzz_op *op, const char **w
 								     : 0)
 						: 3;
 		const char *val = strstr(rest, " value=");
-		if (val && val[7] != '\0' && strchr("0123456789", val[7]) == NULL) {
+		if (val && val[7] != '\0' && strchr("+-0123456789", val[7]) == NULL) {
 			/* value=host(3+0x0): an arg, resolved when the write happens */
 			val += 7;
 			op->flags = FUZZ_WRITE_SYMBOLIC;

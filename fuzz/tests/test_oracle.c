@@ -481,6 +481,14 @@ TEST(fuzz_input, host_write_value_can_be_an_arg)
 	EXPECT_TRUE(strstr(text, "value=0x1234\n") != NULL);
 	free(text);
 
+	/* A signed number is still a raw value (strtoull's wrap, as before args). */
+	ASSERT_EQ(fuzz_parse_text("version 1 config 0x00\n"
+				  "host_write h0 size=8 host(1+0x0) value=-1\n",
+				  &in, &why),
+		  0);
+	EXPECT_EQ(in.op[0].flags, 0u);
+	EXPECT_EQ(in.op[0].value, UINT64_MAX);
+
 	/* Not an arg and not a number: the line is refused with a reason. */
 	EXPECT_EQ(fuzz_parse_text("version 1 config 0x00\n"
 				  "host_write h0 size=8 host(400+0x58) value=nothing\n",
