@@ -199,6 +199,7 @@ uint64_t fuzz_arg_value(const struct fuzz_world *fw, const struct fuzz_arg *a)
 	case FUZZ_ARG_NACL: return fw->nacl[a->k % FUZZ_MAX_HARTS];
 	case FUZZ_ARG_FDT: return fw->slot[a->k % FUZZ_VM_SLOTS].fdt_gpa;
 	case FUZZ_ARG_ENTRY: return fw->slot[a->k % FUZZ_VM_SLOTS].entry;
+	case FUZZ_ARG_TAP: return fw->slot[a->k % FUZZ_VM_SLOTS].tap_gpa;
 	case FUZZ_ARG_SPECIAL: return specials[a->k % (sizeof(specials) / sizeof(specials[0]))];
 	default: return 0;
 	}

@@ -5,10 +5,11 @@
  * running the monitor, and the oracle that checks the isolation invariants
  * (DESIGN.md section 5) after every operation.
  *
- * Input format, version 1 (all integers little endian):
+ * Input format, version 2 (all integers little endian):
  *
  *   input  := VERSION CONFIG chunk (SEP chunk)*
- *   VERSION = 0x01
+ *   VERSION = 0x02; 0x01 is still read as it was written: version 1 had no
+ *             TAP argument, its arg TAGs are taken mod 11
  *   CONFIG  : bits 1:0 harts - 1 (1..4), bit 2 Smepmp, bit 3 VMIDLEN 2 (else 14),
  *             bits 5:4 the prepared state the input starts from (snapshotted
  *             once per process): 0 fresh, 1 a TVM promoted (NACL on every
@@ -24,7 +25,12 @@
  *                 reflect its hgatp/boot registers in HART's NACL area; flaw
  *                 plants one defect (enum fuzz_flaw); mode bits 1:0 the hgatp
  *                 mode (Sv39x4, Sv48x4, Sv57x4, an unsupported one), bit 2 the
- *                 guest's own Sv39 tables in its first pages, in vsatp
+ *                 guest's own Sv39 tables in its first pages, in vsatp, bit 3
+ *                 a TAP (sealed for the shim's platform key, one secret) in
+ *                 one more page after the FDT's, bits 5:4 its digests: 0
+ *                 none (refused: a TAP binds a measurement), 1 MR0 as the
+ *                 monitor will measure the image, 2 that MR0 with a byte
+ *                 flipped, 3 an MR1 (never the measured one)
  *   1 HOST_ECALL  ext:u8 fid:u16 arg*6     the host on HART calls SBI
  *   2 GUEST_ECALL ext:u8 fid:u16 arg*6     the guest on HART calls SBI
  *   3 GUEST_ACCESS flags:u8 reg:u8 addr:arg   load/store by the guest on HART
@@ -53,7 +59,8 @@
  *   0 RAW u64 | 1 TVM k:u8 (id of the k-th TVM created) | 2 SMALL u8 |
  *   3 HOST page:u16 off:u16 | 4 GPA slot:u8 page:u16 off:u16 |
  *   5 CONF page:u16 off:u16 | 6 MON which:u8 off:u16 | 7 NACL hart:u8 |
- *   8 FDT slot:u8 | 9 ENTRY slot:u8 | 10 SPECIAL k:u8 (edge values)
+ *   8 FDT slot:u8 | 9 ENTRY slot:u8 | 10 SPECIAL k:u8 (edge values) |
+ *   11 TAP slot:u8 (the GPA of the slot's TAP, 0 when it has none)
  *
  * The text form (fuzz-decode / fuzz-encode) prints one operation per line.
  */
@@ -66,8 +73,9 @@
 #include "covemon/mon.h"
 #include "shim/monitor.h"
 
-#define FUZZ_FORMAT_VERSION 1
-#define FUZZ_SEP_LEN	    4
+#define FUZZ_FORMAT_VERSION	2 /* what new inputs are written as */
+#define FUZZ_FORMAT_VERSION_MIN 1 /* the oldest still read, with its meaning */
+#define FUZZ_SEP_LEN		4
 extern const uint8_t fuzz_sep[FUZZ_SEP_LEN];
 
 #define FUZZ_MAX_OPS   64
@@ -99,6 +107,7 @@ enum fuzz_arg_tag {
 	FUZZ_ARG_FDT,
 	FUZZ_ARG_ENTRY,
 	FUZZ_ARG_SPECIAL,
+	FUZZ_ARG_TAP,
 	FUZZ_ARG_COUNT,
 };
 

@@ -23,7 +23,8 @@ static const char *const op_names[FUZZ_OP_COUNT] = {
 	"build_vm", "host", "guest", "access", "irq", "host_write", "faults", "run", "trap",
 };
 static const char *const arg_names[FUZZ_ARG_COUNT] = {
-	"raw", "tvm", "small", "host", "gpa", "conf", "mon", "nacl", "fdt", "entry", "special",
+	"raw", "tvm",  "small", "host",	 "gpa",	    "conf",
+	"mon", "nacl", "fdt",	"entry", "special", "tap",
 };
 static const char *const flaw_names[FUZZ_FLAW_COUNT] = {
 	"none",	     "w_without_r", "reserved_bits", "no_u",	    "misaligned_huge", "cycle",
@@ -34,10 +35,16 @@ static const char *const flaw_names[FUZZ_FLAW_COUNT] = {
 
 /* ------------------------------------------------------------ binary --- */
 
-static void parse_arg(struct fuzz_stream *s, struct fuzz_arg *a)
+/* The argument tags a version of the format has (version 1 had no TAP). */
+static unsigned int arg_tags(unsigned int version)
+{
+	return version == 1 ? FUZZ_ARG_TAP : FUZZ_ARG_COUNT;
+}
+
+static void parse_arg(struct fuzz_stream *s, struct fuzz_arg *a, unsigned int tags)
 {
 	memset(a, 0, sizeof(*a));
-	a->tag = fuzz_u8(s) % FUZZ_ARG_COUNT;
+	a->tag = (uint8_t)(fuzz_u8(s) % tags);
 	switch (a->tag) {
 	case FUZZ_ARG_RAW: a->raw = fuzz_u64(s); break;
 	case FUZZ_ARG_HOST:
@@ -91,7 +98,7 @@ static void put_arg(uint8_t *out, size_t cap, size_t *n, const struct fuzz_arg *
 	}
 }
 
-static void parse_op(const uint8_t *chunk, size_t len, struct fuzz_op *op)
+static void parse_op(const uint8_t *chunk, size_t len, struct fuzz_op *op, unsigned int tags)
 {
 	struct fuzz_stream s;
 
@@ -118,22 +125,22 @@ static void parse_op(const uint8_t *chunk, size_t len, struct fuzz_op *op)
 		}
 		op->fid = fuzz_u16(&s);
 		for (unsigned int i = 0; i < 6; i++) {
-			parse_arg(&s, &op->arg[i]);
+			parse_arg(&s, &op->arg[i], tags);
 		}
 		break;
 	case FUZZ_OP_GUEST_ACCESS:
 		op->flags = fuzz_u8(&s) & 0xF;
 		op->reg = fuzz_u8(&s) % 32;
-		parse_arg(&s, &op->addr);
+		parse_arg(&s, &op->addr, tags);
 		break;
 	case FUZZ_OP_IRQ: op->irq = fuzz_u8(&s); break;
 	case FUZZ_OP_HOST_WRITE: {
 		uint8_t size = fuzz_u8(&s);
 		op->size = size % 4;
 		op->flags = size & FUZZ_WRITE_SYMBOLIC;
-		parse_arg(&s, &op->addr);
+		parse_arg(&s, &op->addr, tags);
 		if (op->flags & FUZZ_WRITE_SYMBOLIC) {
-			parse_arg(&s, &op->val);
+			parse_arg(&s, &op->val, tags);
 		} else {
 			op->value = fuzz_u64(&s);
 		}
@@ -174,7 +181,7 @@ bool fuzz_parse(const uint8_t *data, size_t size, struct fuzz_input *in)
 	in->version = 0;
 	in->config = 0;
 	in->nops = 0;
-	if (size < 1 || data[0] != FUZZ_FORMAT_VERSION) {
+	if (size < 1 || data[0] < FUZZ_FORMAT_VERSION_MIN || data[0] > FUZZ_FORMAT_VERSION) {
 		return false;
 	}
 	in->version = data[0];
@@ -184,7 +191,7 @@ bool fuzz_parse(const uint8_t *data, size_t size, struct fuzz_input *in)
 	while (p < end && in->nops < FUZZ_MAX_OPS) {
 		const uint8_t *sep = find_sep(p, end);
 		if (sep > p) {
-			parse_op(p, (size_t)(sep - p), &in->op[in->nops++]);
+			parse_op(p, (size_t)(sep - p), &in->op[in->nops++], arg_tags(in->version));
 		}
 		p = sep == end ? end : sep + FUZZ_SEP_LEN;
 	}
@@ -195,7 +202,8 @@ size_t fuzz_serialize(const struct fuzz_input *in, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 
-	put(out, cap, &n, FUZZ_FORMAT_VERSION, 1);
+	/* An input keeps its version, so its bytes keep their meaning. */
+	put(out, cap, &n, in->version ? in->version : FUZZ_FORMAT_VERSION, 1);
 	put(out, cap, &n, in->config, 1);
 	for (unsigned int i = 0; i < in->nops; i++) {
 		const struct fuzz_op *op = &in->op[i];
@@ -434,6 +442,20 @@ static bool kv(const char *line, const char *key, unsigned long long *v)
 	return end != at + strlen(pat);
 }
 
+/* Whether every argument of @op has a tag @version knows. */
+static bool args_in_version(const struct fuzz_op *op, unsigned int version)
+{
+	const struct fuzz_arg *args[] = { &op->arg[0], &op->arg[1], &op->arg[2], &op->arg[3],
+					  &op->arg[4], &op->arg[5], &op->addr,	 &op->val };
+
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		if (args[i]->tag >= arg_tags(version)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static unsigned int text_op(const char *line, struct fuzz_op *op, const char **why)
 {
 	char name[16];
@@ -592,8 +614,8 @@ unsigned int fuzz_parse_text(const char *text, struct fuzz_input *in, const char
 		}
 		if (in->version == 0) {
 			if (sscanf(line, "version %u config %i", &version, &config) != 2 ||
-			    version != FUZZ_FORMAT_VERSION) {
-				*why = "first line must be: version 1 config <n>";
+			    version < FUZZ_FORMAT_VERSION_MIN || version > FUZZ_FORMAT_VERSION) {
+				*why = "first line must be: version 1|2 config <n>";
 				return lineno;
 			}
 			in->version = (uint8_t)version;
@@ -605,6 +627,10 @@ unsigned int fuzz_parse_text(const char *text, struct fuzz_input *in, const char
 			return lineno;
 		}
 		if (text_op(line, &in->op[in->nops], why)) {
+			return lineno;
+		}
+		if (!args_in_version(&in->op[in->nops], in->version)) {
+			*why = "tap() needs version 2";
 			return lineno;
 		}
 		in->nops++;

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "covemon/abi/nacl.h"
+#include "covemon/sha384.h"
 #include "shim/vmimage.h"
+#include "tap_build.h"
 #include "world_internal.h"
 
 #define VM_GPA	   UINT64_C(0x80000000)
@@ -53,6 +55,77 @@ static uint64_t build_vs_tables(struct fuzz_world *fw, const uint64_t *page_pa, 
 	return SATP_SV39 | (VM_GPA >> 12);
 }
 
+/*
+ * MR0 as promote_to_tvm measures the image: every page in ascending GPA
+ * order as (GPA, RWX, the 4 KiB) with the TAP's bytes read as zeros (the
+ * monitor moves them out before it measures). Pages a flaw adds are not in it.
+ */
+static void image_mr0(struct fuzz_world *fw, const uint64_t *page_pa, unsigned int n,
+		      uint64_t tap_gpa, size_t tap_len, uint8_t mr0[48])
+{
+	struct sha384_ctx c;
+	uint8_t page[SHIM_PAGE_SIZE];
+	uint64_t le[2] = { 0, PTE_R | PTE_W | PTE_X }; /* little-endian host */
+
+	sha384_init(&c);
+	for (unsigned int i = 0; i < n; i++) {
+		le[0] = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
+		(void)shim_mem_read(&fw->w->mem, page_pa[i], page, sizeof(page));
+		if (le[0] == tap_gpa) {
+			memset(page, 0, tap_len);
+		}
+		sha384_update(&c, le, sizeof(le));
+		sha384_update(&c, page, sizeof(page));
+	}
+	sha384_final(&c, mr0);
+}
+
+/*
+ * MODE bit 3: a TAP in the page at @tap_pa (GPA @tap_gpa, the image's last),
+ * sealed for the shim's platform key, with one secret and the digests MODE
+ * bits 5:4 choose. Written last: MR0 covers every other page as built.
+ */
+static void build_tap(struct fuzz_world *fw, const struct fuzz_op *op, const uint64_t *page_pa,
+		      unsigned int n, uint64_t tap_gpa)
+{
+	static struct tap_platform_key key; /* derived once: the shim's development root */
+	static bool have_key;
+	static uint8_t tap[SHIM_PAGE_SIZE];
+	struct tap_spec s;
+	uint8_t secret[32];
+	uint8_t mr0[48];
+
+	if (!have_key) {
+		have_key = tap_derive_platform_key((const uint8_t *)SHIM_DEV_ATTESTATION_ROOT,
+						   &key) == MON_OK;
+		if (!have_key) {
+			return;
+		}
+	}
+	tap_spec_init(&s, NULL);
+	s.keys[0] = &key;
+	memset(secret, (int)op->param, sizeof(secret));
+	s.secret[0] = (struct tap_secret){ UINT64_C(1) + op->param, secret, sizeof(secret) };
+	s.nsecrets = 1;
+	/* The TAP's length does not depend on the digests' values: measure with a
+	 * draft of the same length, then seal the real one. */
+	unsigned int digests = (op->mode >> 4) & 3;
+	s.digest_mask = digests == 0 ? 0 : digests == 3 ? 2 : 1;
+	size_t len = tap_build(&s, tap, sizeof(tap));
+	if (len == 0) {
+		return;
+	}
+	image_mr0(fw, page_pa, n, tap_gpa, len, mr0);
+	if (digests == 2) {
+		mr0[0] ^= 0x01;
+	}
+	memcpy(s.digest[digests == 3 ? 1 : 0], mr0, sizeof(mr0));
+	if (tap_build(&s, tap, sizeof(tap)) != len) {
+		return;
+	}
+	(void)shim_mem_write(&fw->w->mem, page_pa[n - 1], tap, len);
+}
+
 /* The FDT of a VM with @vcpus vCPUs (0..8): written once, then the same bytes every time. */
 static const uint8_t *vm_fdt(unsigned int vcpus, size_t *len)
 {
@@ -77,7 +150,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	uint64_t base =
 		fw->host_base + (SLOT_FIRST + (uint64_t)op->slot * SLOT_PAGES) * SHIM_PAGE_SIZE;
 	unsigned int pages = 2 + op->pages % 24; /* the last one holds the FDT */
-	uint64_t page_pa[2 + 23];
+	uint64_t page_pa[2 + 23 + 1];		 /* and one for a TAP */
 
 	if (!shim_vm_begin(&b, &fw->w->mem, base, SLOT_PAGES * SHIM_PAGE_SIZE,
 			   modes[op->mode % 4])) {
@@ -108,6 +181,17 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 			}
 			slot->fdt_gpa = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
 		}
+	}
+	/* MODE bit 3: one more page, for a TAP (sealed once the rest is final). */
+	uint64_t tap_gpa = VM_GPA + (uint64_t)pages * SHIM_PAGE_SIZE;
+	slot->tap_gpa = 0;
+	if (op->mode & 8) {
+		page_pa[pages] = shim_vm_page(&b);
+		if (!page_pa[pages] ||
+		    !shim_vm_set_pte(&b, tap_gpa, 0, ((page_pa[pages] >> 12) << 10) | LEAF)) {
+			return;
+		}
+		slot->tap_gpa = tap_gpa;
 	}
 	/* One planted defect, at a page chosen by param. */
 	uint64_t gpa = VM_GPA + (uint64_t)(op->param % pages) * SHIM_PAGE_SIZE;
@@ -146,6 +230,9 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	/* MODE bit 2: the guest runs with its own Sv39 tables (the monitor then walks
 	 * them to fetch a trapped instruction that came without mtinst). */
 	uint64_t vsatp = (op->mode & 4) ? build_vs_tables(fw, page_pa, pages) : 0;
+	if (slot->tap_gpa) {
+		build_tap(fw, op, page_pa, pages + 1, tap_gpa);
+	}
 	slot->built = true;
 	slot->entry = VM_GPA;
 	/* Reflect the VM in the NACL area of the hart, as the host would before promote. */

@@ -11,6 +11,7 @@ struct fuzz_slot {
 	bool built;
 	uint64_t fdt_gpa;
 	uint64_t entry;
+	uint64_t tap_gpa; /* 0: the image has no TAP */
 };
 
 /* What one walk of every TVM's tables found (see oracle.c). */

@@ -20,7 +20,7 @@ mkdir -p fuzz/corpus/sequence fuzz/corpus/guest fuzz/corpus/call fuzz/corpus/pro
 for t in fuzz/seeds/sequence/*.txt; do
 	n=$(basename "$t" .txt)
 	"$ft" encode "$t" "fuzz/corpus/sequence/$n.bin"
-	if head -n 5 "$t" | grep -q '^version 1 config 0x2'; then
+	if head -n 5 "$t" | grep -q '^version 2 config 0x2'; then
 		cp "fuzz/corpus/sequence/$n.bin" "fuzz/corpus/guest/$n.bin"
 	fi
 done
@@ -28,7 +28,7 @@ done
 i=0
 for cfg in 0x01 0x11 0x21 0x31; do
 	grep -hE '^(host|guest) ' fuzz/seeds/sequence/*.txt | sort -u | while IFS= read -r line; do
-		printf 'version 1 config %s\n%s\n' "$cfg" "$line" >"$tmp/one.txt"
+		printf 'version 2 config %s\n%s\n' "$cfg" "$line" >"$tmp/one.txt"
 		"$ft" encode "$tmp/one.txt" "$tmp/one.bin"
 		# the call target's input is the encoding without the version byte
 		tail -c +2 "$tmp/one.bin" >"fuzz/corpus/call/${cfg}-$(printf '%s' "$line" | cksum | cut -d' ' -f1).bin"

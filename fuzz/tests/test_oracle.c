@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "covemon/abi/cove.h"
 #include "covemon/introspect.h"
 #include "test.h"
 #include "world_internal.h"
@@ -549,6 +550,90 @@ TEST(fuzz_engine, build_vm_can_give_the_guest_its_own_tables)
 		EXPECT_EQ(fw->w->hart[0].x[5],
 			  VM_GPA + 4 * 0x1000); /* pages=3: 5 pages, the FDT last */
 	}
+}
+
+/*
+ * BUILD_VM mode bit 3 seals a TAP into the image, and tap(k) names its GPA:
+ * with MR0 as measured the promote opens it and the guest retrieves its
+ * secret; without digests, with MR0's byte flipped or with an MR1 the harness
+ * does not predict it is refused (AUTH) and leaves no TVM. Without the bit,
+ * tap(k) is 0: the TVM has no secret.
+ */
+TEST(fuzz_engine, build_vm_can_seal_a_tap_for_the_image)
+{
+	static const unsigned int modes[] = { 8, 8 | 16, 8 | 32, 8 | 48, 0 };
+
+	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		char text[768];
+		bool opens = i == 1;
+		bool promotes = opens || i == 4;
+
+		snprintf(text, sizeof(text),
+			 "version 2 config 0x00\n"
+			 "host h0 NACL fid=1 nacl(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "build_vm h0 slot=1 pages=3 vcpus=1 mode=%u flaw=none param=5\n"
+			 "host h0 COVH fid=7 fdt(1) tap(1) entry(1) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "run h0 tvm=0 vcpu=0\n"
+			 "guest h0 COVG fid=9 gpa(1:1+0x0) raw(0x1000) raw(0x0) raw(0x0) raw(0x0) "
+			 "raw(0x0)\n",
+			 modes[i]);
+		struct fuzz_world *fw = run_text(text);
+		ASSERT_TRUE(fw != NULL);
+		EXPECT_EQ(fw->slot[1].tap_gpa, modes[i] ? VM_GPA + 5 * 0x1000 : 0);
+		EXPECT_EQ(fw->ntvm, promotes ? 1u : 0u);
+		if (!promotes) {
+			continue;
+		}
+		ASSERT_EQ(fw->w->hart[0].mode, SHIM_MODE_VS);
+		if (opens) {
+			/* One secret record: its header, its name and 32 bytes of value. */
+			EXPECT_EQ(fw->w->hart[0].x[10], 0u);
+			EXPECT_EQ(fw->w->hart[0].x[11], 44u);
+		} else {
+			EXPECT_EQ(fw->w->hart[0].x[10], (uint64_t)(int64_t)COVE_ERR_AUTH);
+		}
+	}
+}
+
+/*
+ * Version 2 added the TAP argument (tags mod 12). A version 1 input is still
+ * read as it was written (tags mod 11: 11 is RAW), keeps its version when
+ * serialised, and its text form cannot name a TAP.
+ */
+TEST(fuzz_input, version_1_inputs_keep_their_meaning)
+{
+	static struct fuzz_input in;
+	/* VERSION CONFIG, then one HOST_ECALL: KIND HART ext fid, six args of tag 11 */
+	uint8_t bin[2 + 5 + 6 * 2] = { 1, 0, 1, 0, 2, 7, 0 };
+	uint8_t again[sizeof(bin) + 64];
+	const char *why = "?";
+
+	for (unsigned int a = 0; a < 6; a++) {
+		bin[7 + 2 * a] = 11;
+		bin[8 + 2 * a] = 2;
+	}
+	for (uint8_t version = 1; version <= 2; version++) {
+		bin[0] = version;
+		ASSERT_TRUE(fuzz_parse(bin, sizeof(bin), &in));
+		ASSERT_EQ(in.nops, 1u);
+		EXPECT_EQ(in.op[0].arg[0].tag, version == 1 ? FUZZ_ARG_RAW : FUZZ_ARG_TAP);
+		size_t n = fuzz_serialize(&in, again, sizeof(again));
+		ASSERT_TRUE(n <= sizeof(again));
+		EXPECT_EQ(again[0], version);
+	}
+	bin[0] = 3;
+	EXPECT_FALSE(fuzz_parse(bin, sizeof(bin), &in));
+	EXPECT_EQ(fuzz_parse_text("version 1 config 0x00\n"
+				  "host h0 COVH fid=7 fdt(0) tap(0) entry(0) raw(0x0) raw(0x0) "
+				  "raw(0x0)\n",
+				  &in, &why),
+		  2u);
+	EXPECT_EQ(fuzz_parse_text("version 2 config 0x00\n"
+				  "host h0 COVH fid=7 fdt(0) tap(0) entry(0) raw(0x0) raw(0x0) "
+				  "raw(0x0)\n",
+				  &in, &why),
+		  0u);
+	EXPECT_EQ(in.op[0].arg[1].tag, FUZZ_ARG_TAP);
 }
 
 /* ------------------------------------------- cross mode and tracking --- */

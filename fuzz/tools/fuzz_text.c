@@ -45,8 +45,9 @@ static int decode(const char *path)
 		return 1;
 	}
 	if (!fuzz_parse((const uint8_t *)buf, len, &in)) {
-		fprintf(stderr, "fuzz-text: %s: not a version %d input (first byte 0x%02x)\n", path,
-			FUZZ_FORMAT_VERSION, len ? (unsigned char)buf[0] : 0);
+		fprintf(stderr, "fuzz-text: %s: not a version %d..%d input (first byte 0x%02x)\n",
+			path, FUZZ_FORMAT_VERSION_MIN, FUZZ_FORMAT_VERSION,
+			len ? (unsigned char)buf[0] : 0);
 		free(buf);
 		return 1;
 	}
