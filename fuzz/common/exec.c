@@ -13,6 +13,7 @@
 #include "covemon/abi/cove.h"
 #include "covemon/abi/nacl.h"
 #include "covemon/abi/sbi.h"
+#include "covemon/abi/tap.h"
 #include "covemon/introspect.h"
 #include "covemon/lib.h"
 #include "harness.h"
@@ -332,6 +333,51 @@ static void state_snapshot(struct fuzz_world *fw)
 	fw->state_entries = fw->w->monitor_entries;
 }
 
+void fuzz_check_attestation(struct fuzz_world *fw, unsigned int i, uint64_t id)
+{
+	struct mon_tvm_view t;
+	size_t n = 0;
+	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
+	const uint8_t *secrets = NULL;
+	char detail[160];
+
+	for (size_t p = 0; p < n && !secrets; p++) {
+		if (rec[p].state == MON_PAGE_TVM_SECRET && rec[p].owner == id) {
+			secrets = shim_mem_ptr(&fw->w->mem, fw->conf.base + p * SHIM_PAGE_SIZE,
+					       SHIM_PAGE_SIZE, false);
+		}
+	}
+	if (!secrets || !mon_introspect_tvm(fw->mon, id, &t)) {
+		return; /* promoted without a TAP */
+	}
+	/* The first record's name (abi/tap.h: type, length, then the name). */
+	uint64_t name = 0;
+	if ((secrets[0] | secrets[1] << 8) == COVE_TAP_SECRET) {
+		for (unsigned int b = 0; b < 8; b++) {
+			name |= (uint64_t)secrets[COVE_TAP_RECORD_HEAD + b] << (8 * b);
+		}
+	}
+	for (unsigned int s = 0; s < fw->nsealed; s++) {
+		const struct fuzz_sealed *seal = &fw->sealed[s];
+		if (seal->name != name) {
+			continue;
+		}
+		for (unsigned int r = 0; r < 2; r++) {
+			if ((seal->mask & (1u << r)) && memcmp(seal->digest[r], t.measure[r], 48)) {
+				snprintf(detail, sizeof(detail),
+					 "TVM %llu holds the secrets of a TAP whose MR%u digest is "
+					 "not its MR%u",
+					 (unsigned long long)id, r, r);
+				fuzz_fail(i, "A1 attestation binding", detail);
+			}
+		}
+		return;
+	}
+	snprintf(detail, sizeof(detail), "TVM %llu holds secrets no TAP of this input sealed",
+		 (unsigned long long)id);
+	fuzz_fail(i, "A1 attestation binding", detail);
+}
+
 static void check_unchanged(struct fuzz_world *fw, unsigned int op_index, const char *what)
 {
 	const uint8_t *now = fw->state_now;
@@ -420,8 +466,11 @@ static void do_ecall(struct fuzz_world *fw, const struct fuzz_op *op, unsigned i
 		check_covh_code(i, op->fid, r.error);
 		if (r.error != 0) {
 			check_unchanged(fw, i, "a host COVH call");
-		} else if (op->fid == COVH_PROMOTE_TO_TVM && fw->ntvm < 8) {
-			fw->tvm_ids[fw->ntvm++] = r.value;
+		} else if (op->fid == COVH_PROMOTE_TO_TVM) {
+			if (fw->ntvm < 8) {
+				fw->tvm_ids[fw->ntvm++] = r.value;
+			}
+			fuzz_check_attestation(fw, i, r.value);
 		}
 	} else if (!guest && r.error != 0 && eid != SBI_EXT_COVH) {
 		check_unchanged(fw, i, "a host SBI call");
@@ -583,6 +632,7 @@ void fuzz_reset(struct fuzz_world *fw)
 	memcpy(fw->slot, fw->prep_slot, sizeof(fw->slot));
 	memcpy(fw->tvm_ids, fw->prep_tvm_ids, sizeof(fw->tvm_ids));
 	fw->ntvm = fw->prep_ntvm;
+	fw->nsealed = 0;
 	memcpy(fw->host_saved, fw->prep_host_saved, sizeof(fw->host_saved));
 	memcpy(fw->host_x, fw->prep_host_x, sizeof(fw->host_x));
 	memset(&fw->plan, 0, sizeof(fw->plan));

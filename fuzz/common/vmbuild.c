@@ -104,8 +104,14 @@ static void build_tap(struct fuzz_world *fw, const struct fuzz_op *op, const uin
 	}
 	tap_spec_init(&s, NULL);
 	s.keys[0] = &key;
+	if (fw->nsealed == sizeof(fw->sealed) / sizeof(fw->sealed[0])) {
+		return;
+	}
+	struct fuzz_sealed *rec = &fw->sealed[fw->nsealed];
+	/* The name says which seal the secrets came from (the A1 check looks it up). */
+	rec->name = UINT64_C(0x5345414C00000000) | fw->nsealed; /* "SEAL" */
 	memset(secret, (int)op->param, sizeof(secret));
-	s.secret[0] = (struct tap_secret){ UINT64_C(1) + op->param, secret, sizeof(secret) };
+	s.secret[0] = (struct tap_secret){ rec->name, secret, sizeof(secret) };
 	s.nsecrets = 1;
 	/* The TAP's length does not depend on the digests' values: measure with a
 	 * draft of the same length, then seal the real one. */
@@ -124,6 +130,9 @@ static void build_tap(struct fuzz_world *fw, const struct fuzz_op *op, const uin
 		return;
 	}
 	(void)shim_mem_write(&fw->w->mem, page_pa[n - 1], tap, len);
+	rec->mask = s.digest_mask;
+	memcpy(rec->digest, s.digest, sizeof(rec->digest));
+	fw->nsealed++;
 }
 
 /* The FDT of a VM with @vcpus vCPUs (0..8): written once, then the same bytes every time. */

@@ -61,6 +61,13 @@ enum fuzz_oracle_mode {
 };
 extern enum fuzz_oracle_mode fuzz_oracle_mode;
 
+/* What BUILD_VM sealed into a TAP: the secret's name (unique in an input) and the digests. */
+struct fuzz_sealed {
+	uint64_t name;
+	unsigned int mask; /* bit r: digest[r] was sealed for MR r */
+	uint8_t digest[2][48];
+};
+
 struct fuzz_world {
 	struct shim_world *w;
 	struct mon *mon;
@@ -72,6 +79,8 @@ struct fuzz_world {
 	struct fuzz_slot slot[FUZZ_VM_SLOTS];
 	uint64_t tvm_ids[8];
 	unsigned int ntvm;
+	struct fuzz_sealed sealed[FUZZ_MAX_OPS]; /* at most one TAP per BUILD_VM */
+	unsigned int nsealed;			 /* none in a prepared state */
 	struct shim_fault_plan plan;
 	bool host_saved[FUZZ_MAX_HARTS];
 	uint64_t host_x[FUZZ_MAX_HARTS][32];
@@ -144,6 +153,13 @@ void fuzz_oracle_restore_prepared(struct fuzz_world *fw);
  * snapshotted on first use), not yet reset. For tests of the engine.
  */
 struct fuzz_world *fuzz_world_for(uint8_t config);
+
+/**
+ * A1 attestation binding, after TVM @id was promoted by operation @i: when it
+ * holds secrets, they are a TAP's this input sealed, and its measurements
+ * equal every digest sealed with them. Aborts (fuzz_fail) when not.
+ */
+void fuzz_check_attestation(struct fuzz_world *fw, unsigned int i, uint64_t id);
 
 /**
  * Returns @fw to the prepared state its inputs start from: the world's

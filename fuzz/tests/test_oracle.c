@@ -595,6 +595,46 @@ TEST(fuzz_engine, build_vm_can_seal_a_tap_for_the_image)
 	}
 }
 
+static struct fuzz_world *tap_world;
+
+static void check_with_other_digest(void *arg)
+{
+	(void)arg;
+	tap_world->sealed[0].digest[0][47] ^= 0x80;
+	fuzz_check_attestation(tap_world, 2, tap_world->tvm_ids[0]);
+}
+
+static void check_with_other_name(void *arg)
+{
+	(void)arg;
+	tap_world->sealed[0].name ^= 1;
+	fuzz_check_attestation(tap_world, 2, tap_world->tvm_ids[0]);
+}
+
+/*
+ * A1: after a TAP promote the engine looks up the secrets the TVM holds among
+ * the seals of the input and compares their digests with its measurements. A
+ * seal whose digest differs, or secrets no seal has, abort naming A1.
+ */
+TEST(fuzz_oracle, a1_finds_secrets_not_bound_to_the_measurement)
+{
+	tap_world =
+		run_text("version 2 config 0x00\n"
+			 "host h0 NACL fid=1 nacl(0) raw(0x0) raw(0x0) raw(0x0) raw(0x0) raw(0x0)\n"
+			 "build_vm h0 slot=0 pages=1 vcpus=1 mode=24 flaw=none param=1\n"
+			 "host h0 COVH fid=7 fdt(0) tap(0) entry(0) raw(0x0) raw(0x0) raw(0x0)\n");
+	ASSERT_TRUE(tap_world != NULL);
+	ASSERT_EQ(tap_world->ntvm, 1u);
+	ASSERT_EQ(tap_world->nsealed, 1u);
+	fuzz_check_attestation(tap_world, 2, tap_world->tvm_ids[0]); /* bound: returns */
+	EXPECT_TRUE(
+		test_child_aborts(check_with_other_digest, NULL,
+				  "A1 attestation binding violated at operation 2: TVM 1 "
+				  "holds the secrets of a TAP whose MR0 digest is not its MR0"));
+	EXPECT_TRUE(test_child_aborts(check_with_other_name, NULL,
+				      "holds secrets no TAP of this input sealed"));
+}
+
 /*
  * Version 2 added the TAP argument (tags mod 12). A version 1 input is still
  * read as it was written (tags mod 11: 11 is RAW), keeps its version when
