@@ -26,6 +26,7 @@
  *                 plants one defect (enum fuzz_flaw); mode bits 1:0 the hgatp
  *                 mode (Sv39x4, Sv48x4, Sv57x4, an unsupported one), bit 2 the
  *                 guest's own Sv39 tables in its first pages, in vsatp, bit 3
+ *                 (version 2; version 1 ignores it, as it did)
  *                 a TAP (sealed for the shim's platform key, one secret) in
  *                 one more page after the FDT's, bits 5:4 its digests: 0
  *                 none (refused: a TAP binds a measurement), 1 MR0 as the

@@ -151,7 +151,7 @@ static const uint8_t *vm_fdt(unsigned int vcpus, size_t *len)
 	return fdts[vcpus].blob;
 }
 
-void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h)
+void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, bool tap)
 {
 	static const unsigned int modes[4] = { 8, 9, 10, 7 };
 	struct shim_vm_builder b;
@@ -194,7 +194,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	/* MODE bit 3: one more page, for a TAP (sealed once the rest is final). */
 	uint64_t tap_gpa = VM_GPA + (uint64_t)pages * SHIM_PAGE_SIZE;
 	slot->tap_gpa = 0;
-	if (op->mode & 8) {
+	if (tap && (op->mode & 8)) {
 		page_pa[pages] = shim_vm_page(&b);
 		if (!page_pa[pages] ||
 		    !shim_vm_set_pte(&b, tap_gpa, 0, ((page_pa[pages] >> 12) << 10) | LEAF)) {

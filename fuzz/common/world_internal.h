@@ -124,8 +124,9 @@ struct fuzz_world {
 /** The value an argument names in @fw (see harness.h for the tags). */
 uint64_t fuzz_arg_value(const struct fuzz_world *fw, const struct fuzz_arg *a);
 
-/** BUILD_VM: an image in slot op->slot with defect op->flaw, reflected in hart @h's NACL. */
-void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h);
+/** BUILD_VM: an image in slot op->slot with defect op->flaw, reflected in hart @h's NACL;
+ *  with a TAP when MODE bit 3 asks and @tap allows (format version 2). */
+void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int h, bool tap);
 
 /** Prints one operation in the text form. */
 void fuzz_print_op(const struct fuzz_op *op, void *file);

@@ -674,6 +674,20 @@ TEST(fuzz_input, version_1_inputs_keep_their_meaning)
 				  &in, &why),
 		  0u);
 	EXPECT_EQ(in.op[0].arg[1].tag, FUZZ_ARG_TAP);
+
+	/* Version 1's BUILD_VM had no TAPs: MODE bit 3 still builds none. */
+	for (unsigned int version = 1; version <= 2; version++) {
+		char text[256];
+
+		snprintf(text, sizeof(text),
+			 "version %u config 0x00\n"
+			 "build_vm h0 slot=2 pages=1 vcpus=1 mode=24 flaw=none param=0\n",
+			 version);
+		struct fuzz_world *fw = run_text(text);
+		ASSERT_TRUE(fw != NULL);
+		EXPECT_EQ(fw->slot[2].tap_gpa, version == 1 ? 0 : VM_GPA + 3 * 0x1000);
+		EXPECT_EQ(fw->nsealed, version == 1 ? 0u : 1u);
+	}
 }
 
 /* ------------------------------------------- cross mode and tracking --- */
