@@ -26,12 +26,13 @@
  *                 plants one defect (enum fuzz_flaw); mode bits 1:0 the hgatp
  *                 mode (Sv39x4, Sv48x4, Sv57x4, an unsupported one), bit 2 the
  *                 guest's own Sv39 tables in its first pages, in vsatp, bit 3
- *                 (version 2; version 1 ignores it, as it did)
  *                 a TAP (sealed for the shim's platform key, one secret) in
- *                 one more page after the FDT's, bits 5:4 its digests: 0
- *                 none (refused: a TAP binds a measurement), 1 MR0 as the
- *                 monitor will measure the image, 2 that MR0 with a byte
- *                 flipped, 3 an MR1 (never the measured one)
+ *                 one more page after the FDT's (version 2; version 1 ignores
+ *                 the bit, as it did), bits 5:4 its digests: 0 none (refused:
+ *                 a TAP binds a measurement), 1 MR0 as the monitor will
+ *                 measure the image, 2 that MR0 with a byte flipped, 3 an MR1
+ *                 (never the measured one); bit 6 two TAP pages, the TAP
+ *                 starting 128 bytes before the first one ends
  *   1 HOST_ECALL  ext:u8 fid:u16 arg*6     the host on HART calls SBI
  *   2 GUEST_ECALL ext:u8 fid:u16 arg*6     the guest on HART calls SBI
  *   3 GUEST_ACCESS flags:u8 reg:u8 addr:arg   load/store by the guest on HART

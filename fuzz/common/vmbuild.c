@@ -71,8 +71,12 @@ static void image_mr0(struct fuzz_world *fw, const uint64_t *page_pa, unsigned i
 	for (unsigned int i = 0; i < n; i++) {
 		le[0] = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
 		(void)shim_mem_read(&fw->w->mem, page_pa[i], page, sizeof(page));
-		if (le[0] == tap_gpa) {
-			memset(page, 0, tap_len);
+		/* The TAP's bytes on this page (it may start on the one before). */
+		uint64_t from = tap_gpa > le[0] ? tap_gpa : le[0];
+		uint64_t to = tap_gpa + tap_len;
+		to = to < le[0] + SHIM_PAGE_SIZE ? to : le[0] + SHIM_PAGE_SIZE;
+		if (from < to) {
+			memset(page + (from - le[0]), 0, (size_t)(to - from));
 		}
 		sha384_update(&c, le, sizeof(le));
 		sha384_update(&c, page, sizeof(page));
@@ -81,9 +85,9 @@ static void image_mr0(struct fuzz_world *fw, const uint64_t *page_pa, unsigned i
 }
 
 /*
- * MODE bit 3: a TAP in the page at @tap_pa (GPA @tap_gpa, the image's last),
- * sealed for the shim's platform key, with one secret and the digests MODE
- * bits 5:4 choose. Written last: MR0 covers every other page as built.
+ * MODE bit 3: a TAP at GPA @tap_gpa, in the image's last pages, sealed for
+ * the shim's platform key, with one secret and the digests MODE bits 5:4
+ * choose. Written last: MR0 covers every other page as built.
  */
 static void build_tap(struct fuzz_world *fw, const struct fuzz_op *op, const uint64_t *page_pa,
 		      unsigned int n, uint64_t tap_gpa)
@@ -129,7 +133,15 @@ static void build_tap(struct fuzz_world *fw, const struct fuzz_op *op, const uin
 	if (tap_build(&s, tap, sizeof(tap)) != len) {
 		return;
 	}
-	(void)shim_mem_write(&fw->w->mem, page_pa[n - 1], tap, len);
+	for (size_t done = 0; done < len;) {
+		uint64_t at = tap_gpa + done - VM_GPA;
+		size_t chunk = SHIM_PAGE_SIZE - (size_t)(at % SHIM_PAGE_SIZE);
+		chunk = chunk < len - done ? chunk : len - done;
+		(void)shim_mem_write(&fw->w->mem,
+				     page_pa[at / SHIM_PAGE_SIZE] + at % SHIM_PAGE_SIZE, tap + done,
+				     chunk);
+		done += chunk;
+	}
 	rec->mask = s.digest_mask;
 	memcpy(rec->digest, s.digest, sizeof(rec->digest));
 	fw->nsealed++;
@@ -159,7 +171,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	uint64_t base =
 		fw->host_base + (SLOT_FIRST + (uint64_t)op->slot * SLOT_PAGES) * SHIM_PAGE_SIZE;
 	unsigned int pages = 2 + op->pages % 24; /* the last one holds the FDT */
-	uint64_t page_pa[2 + 23 + 1];		 /* and one for a TAP */
+	uint64_t page_pa[2 + 23 + 2];		 /* and up to two for a TAP */
 
 	if (!shim_vm_begin(&b, &fw->w->mem, base, SLOT_PAGES * SHIM_PAGE_SIZE,
 			   modes[op->mode % 4])) {
@@ -191,15 +203,20 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 			slot->fdt_gpa = VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE;
 		}
 	}
-	/* MODE bit 3: one more page, for a TAP (sealed once the rest is final). */
-	uint64_t tap_gpa = VM_GPA + (uint64_t)pages * SHIM_PAGE_SIZE;
+	/* MODE bit 3: one more page for a TAP (sealed once the rest is final); with
+	 * bit 6 two, the TAP starting 128 bytes before the first one ends. */
+	unsigned int tap_pages = !tap || !(op->mode & 8) ? 0 : (op->mode & 64) ? 2 : 1;
+	uint64_t tap_gpa = VM_GPA + (uint64_t)pages * SHIM_PAGE_SIZE +
+			   (tap_pages == 2 ? SHIM_PAGE_SIZE - 128 : 0);
 	slot->tap_gpa = 0;
-	if (tap && (op->mode & 8)) {
-		page_pa[pages] = shim_vm_page(&b);
-		if (!page_pa[pages] ||
-		    !shim_vm_set_pte(&b, tap_gpa, 0, ((page_pa[pages] >> 12) << 10) | LEAF)) {
+	for (unsigned int i = pages; i < pages + tap_pages; i++) {
+		page_pa[i] = shim_vm_page(&b);
+		if (!page_pa[i] || !shim_vm_set_pte(&b, VM_GPA + (uint64_t)i * SHIM_PAGE_SIZE, 0,
+						    ((page_pa[i] >> 12) << 10) | LEAF)) {
 			return;
 		}
+	}
+	if (tap_pages) {
 		slot->tap_gpa = tap_gpa;
 	}
 	/* One planted defect, at a page chosen by param. */
@@ -240,7 +257,7 @@ void fuzz_build_vm(struct fuzz_world *fw, const struct fuzz_op *op, unsigned int
 	 * them to fetch a trapped instruction that came without mtinst). */
 	uint64_t vsatp = (op->mode & 4) ? build_vs_tables(fw, page_pa, pages) : 0;
 	if (slot->tap_gpa) {
-		build_tap(fw, op, page_pa, pages + 1, tap_gpa);
+		build_tap(fw, op, page_pa, pages + tap_pages, tap_gpa);
 	}
 	slot->built = true;
 	slot->entry = VM_GPA;

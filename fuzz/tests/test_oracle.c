@@ -556,16 +556,19 @@ TEST(fuzz_engine, build_vm_can_give_the_guest_its_own_tables)
  * BUILD_VM mode bit 3 seals a TAP into the image, and tap(k) names its GPA:
  * with MR0 as measured the promote opens it and the guest retrieves its
  * secret; without digests, with MR0's byte flipped or with an MR1 the harness
- * does not predict it is refused (AUTH) and leaves no TVM. Without the bit,
- * tap(k) is 0: the TVM has no secret.
+ * does not predict it is refused (AUTH) and leaves no TVM; the same across a
+ * page boundary (bit 6). Without bit 3, tap(k) is 0: the TVM has no secret.
  */
 TEST(fuzz_engine, build_vm_can_seal_a_tap_for_the_image)
 {
-	static const unsigned int modes[] = { 8, 8 | 16, 8 | 32, 8 | 48, 0 };
+	/* The last two: the TAP across two pages (MODE bit 6). */
+	static const unsigned int modes[] = {
+		8, 8 | 16, 8 | 32, 8 | 48, 0, 8 | 16 | 64, 8 | 32 | 64
+	};
 
 	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		char text[768];
-		bool opens = i == 1;
+		bool opens = i == 1 || i == 5;
 		bool promotes = opens || i == 4;
 
 		snprintf(text, sizeof(text),
@@ -579,7 +582,8 @@ TEST(fuzz_engine, build_vm_can_seal_a_tap_for_the_image)
 			 modes[i]);
 		struct fuzz_world *fw = run_text(text);
 		ASSERT_TRUE(fw != NULL);
-		EXPECT_EQ(fw->slot[1].tap_gpa, modes[i] ? VM_GPA + 5 * 0x1000 : 0);
+		EXPECT_EQ(fw->slot[1].tap_gpa,
+			  modes[i] ? VM_GPA + 5 * 0x1000 + ((modes[i] & 64) ? 0xF80 : 0) : 0);
 		EXPECT_EQ(fw->ntvm, promotes ? 1u : 0u);
 		if (!promotes) {
 			continue;
