@@ -69,7 +69,7 @@ expect yes "${core[@]}"
 for d in host-shim/CMakeFiles/covemon_track.dir host-shim/CMakeFiles/covemon_shim.dir \
 	host-shim/CMakeFiles/covemon_shim_hal.dir \
 	host-shim/CMakeFiles/covemon_shim_mon.dir monitor/CMakeFiles/covemon_introspect.dir \
-	fuzz/CMakeFiles/covemon_fuzz_harness.dir fuzz/CMakeFiles/covemon_fuzz_sha512_cache.dir; do
+	fuzz/CMakeFiles/covemon_fuzz_harness.dir fuzz/CMakeFiles/covemon_fuzz_crypto_cache.dir; do
 	mapfile -t objs < <(objects "$d")
 	expect no "${objs[@]}"
 done

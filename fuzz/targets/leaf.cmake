@@ -38,7 +38,8 @@ if(COVEMON_LIBFUZZER OR COVEMON_AFL)
 		${PROJECT_SOURCE_DIR}/monitor/lib/sha512_compress.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/hmac.c
 		${PROJECT_SOURCE_DIR}/monitor/lib/hkdf.c
-		${PROJECT_SOURCE_DIR}/monitor/lib/aes_gcm.c)
+		${PROJECT_SOURCE_DIR}/monitor/lib/aes_gcm.c
+		${PROJECT_SOURCE_DIR}/monitor/lib/aes_gcm_seam.c)
 endif()
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 covemon_add_fuzz_target(NAME crypto

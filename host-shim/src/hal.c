@@ -50,21 +50,15 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 	if (pmp->smepmp && (layout->mseccfg & HAL_MSECCFG_RLB)) {
 		(void)shim_pmp_write_mseccfg(pmp, pmp->mseccfg | HAL_MSECCFG_RLB);
 	}
-	/*
-	 * Registers that already hold the layout stay as they are whatever their
-	 * locks, so writing them changes nothing (the monitor rewrites the same
-	 * layout on most entries and exits): compare first, write only if needed.
-	 */
-	bool same = true;
-	for (unsigned int i = 0; i < pmp->count && same; i++) {
+	/* Address before configuration: a lock in cfg would freeze the address. An
+	 * entry that already holds its value is passed over: writing it would change
+	 * nothing, whatever the locks (most entries, on every entry and exit). */
+	for (unsigned int i = 0; i < pmp->count; i++) {
 		uint64_t addr = i < layout->count ? layout->entry[i].addr : 0;
 		uint8_t cfg = i < layout->count ? layout->entry[i].cfg : 0;
-		same = pmp->addr[i] == (addr & SHIM_PMP_ADDR_MASK) && pmp->cfg[i] == cfg;
-	}
-	/* Address before configuration: a lock in cfg would freeze the address. */
-	for (unsigned int i = 0; i < pmp->count && !same; i++) {
-		uint64_t addr = i < layout->count ? layout->entry[i].addr : 0;
-		uint8_t cfg = i < layout->count ? layout->entry[i].cfg : 0;
+		if (pmp->addr[i] == (addr & SHIM_PMP_ADDR_MASK) && pmp->cfg[i] == cfg) {
+			continue;
+		}
 		(void)shim_pmp_write_addr(pmp, i, addr);
 		(void)shim_pmp_write_cfg(pmp, i, cfg);
 	}
@@ -74,7 +68,7 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 		}
 	}
 	/* Read back: a locked entry (or WARL) that kept another value is an error. */
-	for (unsigned int i = 0; i < pmp->count && !same; i++) {
+	for (unsigned int i = 0; i < pmp->count; i++) {
 		uint64_t want_addr = i < layout->count ? layout->entry[i].addr : 0;
 		uint8_t want_cfg = i < layout->count ? layout->entry[i].cfg : 0;
 		if (pmp->addr[i] != (want_addr & SHIM_PMP_ADDR_MASK) || pmp->cfg[i] != want_cfg) {

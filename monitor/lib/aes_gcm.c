@@ -576,9 +576,9 @@ static void gcm_tag(struct gcm *g, size_t aad_len, size_t len, uint8_t tag[AES_G
 	}
 }
 
-void aes_gcm_encrypt(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_GCM_IV_SIZE],
-		     const void *aad, size_t aad_len, const void *pt, size_t len, void *ct,
-		     uint8_t tag[AES_GCM_TAG_SIZE])
+void aes_gcm_encrypt_rounds(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_GCM_IV_SIZE],
+			    const void *aad, size_t aad_len, const void *pt, size_t len, void *ct,
+			    uint8_t tag[AES_GCM_TAG_SIZE])
 {
 	struct gcm g;
 
@@ -589,9 +589,10 @@ void aes_gcm_encrypt(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_G
 	mon_memzero_explicit(&g, sizeof(g));
 }
 
-mon_err_t aes_gcm_decrypt(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_GCM_IV_SIZE],
-			  const void *aad, size_t aad_len, const void *ct, size_t len,
-			  const uint8_t tag[AES_GCM_TAG_SIZE], void *pt)
+mon_err_t aes_gcm_decrypt_rounds(const uint8_t key[AES_GCM_KEY_SIZE],
+				 const uint8_t iv[AES_GCM_IV_SIZE], const void *aad, size_t aad_len,
+				 const void *ct, size_t len, const uint8_t tag[AES_GCM_TAG_SIZE],
+				 void *pt)
 {
 	struct gcm g;
 	uint8_t expected[AES_GCM_TAG_SIZE];

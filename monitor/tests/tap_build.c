@@ -88,15 +88,33 @@ size_t tap_build_plaintext(const struct tap_spec *s, uint8_t *out, size_t cap)
 	return secret_records(s, out, cap, at);
 }
 
+/* The plaintext of @s in @pt; its length in *@m and the TAP's (0: none). */
+static size_t plan(const struct tap_spec *s, uint8_t *pt, size_t cap, size_t *m)
+{
+	*m = tap_build_plaintext(s, pt, cap);
+	if ((*m == 0 && s->plaintext_len != 0) || s->nroots > COVE_TAP_MAX_LOCKBOXES) {
+		return 0;
+	}
+	return COVE_TAP_HEADER_SIZE + (size_t)s->nroots * COVE_TAP_LOCKBOX_SIZE + 16 + *m +
+	       AES_GCM_TAG_SIZE;
+}
+
+size_t tap_build_size(const struct tap_spec *s)
+{
+	static uint8_t pt[1u << 16];
+	size_t m;
+
+	return plan(s, pt, sizeof(pt), &m);
+}
+
 size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 {
 	static uint8_t pt[1u << 16];
-	size_t m = tap_build_plaintext(s, pt, sizeof(pt));
+	size_t m;
+	size_t total = plan(s, pt, sizeof(pt), &m);
 	size_t p = COVE_TAP_HEADER_SIZE + (size_t)s->nroots * COVE_TAP_LOCKBOX_SIZE;
-	size_t total = p + 16 + m + AES_GCM_TAG_SIZE;
 
-	if ((m == 0 && s->plaintext_len != 0) || total > cap ||
-	    s->nroots > COVE_TAP_MAX_LOCKBOXES) {
+	if (total == 0 || total > cap) {
 		return 0;
 	}
 	memset(out, 0, total);

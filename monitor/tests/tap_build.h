@@ -34,6 +34,9 @@ struct tap_spec {
 /** A spec with one lockbox for @root, no digests, no secrets, a fixed nonzero key. */
 void tap_spec_init(struct tap_spec *s, const uint8_t *root);
 
+/** The length tap_build gives @s (its digests' values do not change it); 0: none. */
+size_t tap_build_size(const struct tap_spec *s);
+
 /** Seals @s into @out; returns the TAP's length, 0 when @cap is too small. */
 size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap);
 

@@ -112,3 +112,21 @@ MON_WUR mon_err_t aes_gcm_decrypt(const uint8_t key[AES_GCM_KEY_SIZE],
 				  const uint8_t iv[AES_GCM_IV_SIZE], const void *aad,
 				  size_t aad_len, const void *ct, size_t len,
 				  const uint8_t tag[AES_GCM_TAG_SIZE], void *pt);
+
+/*
+ * Two names for each, as for sha512_compress (covemon/sha512.h):
+ *   aes_gcm_*_rounds  the cipher itself (lib/aes_gcm.c).
+ *   aes_gcm_*crypt    what callers use: a link seam. lib/aes_gcm_seam.c
+ *                     forwards to the rounds, and is all the firmware links.
+ *                     The host's monitor-level fuzz targets link their own
+ *                     (fuzz/common/aes_gcm_cache.c): the recorded result of
+ *                     a call with the same key, IV, AAD and input bytes, else
+ *                     the rounds, so only the time differs.
+ */
+void aes_gcm_encrypt_rounds(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_GCM_IV_SIZE],
+			    const void *aad, size_t aad_len, const void *pt, size_t len, void *ct,
+			    uint8_t tag[AES_GCM_TAG_SIZE]);
+MON_WUR mon_err_t aes_gcm_decrypt_rounds(const uint8_t key[AES_GCM_KEY_SIZE],
+					 const uint8_t iv[AES_GCM_IV_SIZE], const void *aad,
+					 size_t aad_len, const void *ct, size_t len,
+					 const uint8_t tag[AES_GCM_TAG_SIZE], void *pt);
