@@ -114,6 +114,8 @@ size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 	size_t total = plan(s, pt, sizeof(pt), &m);
 	size_t p = COVE_TAP_HEADER_SIZE + (size_t)s->nroots * COVE_TAP_LOCKBOX_SIZE;
 
+	tap_aead_fn *seal = s->aead ? s->aead : aes_gcm_encrypt;
+
 	if (total == 0 || total > cap) {
 		return 0;
 	}
@@ -136,12 +138,11 @@ size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 		memset(box + 16, (int)(0x10 + i), AES_GCM_IV_SIZE);
 		memcpy(aad, out, COVE_TAP_HEADER_SIZE);
 		memcpy(aad + COVE_TAP_HEADER_SIZE, key.key_id, COVE_TAP_KEY_ID_SIZE);
-		aes_gcm_encrypt(key.lockbox_key, box + 16, aad, sizeof(aad), s->payload_key, 32,
-				box + 28, box + 60);
+		seal(key.lockbox_key, box + 16, aad, sizeof(aad), s->payload_key, 32, box + 28,
+		     box + 60);
 	}
 	memset(out + p, 0x77, AES_GCM_IV_SIZE);
 	put32(out + p + 12, (uint32_t)m);
-	aes_gcm_encrypt(s->payload_key, out + p, out, p + 16, pt, m, out + p + 16,
-			out + p + 16 + m);
+	seal(s->payload_key, out + p, out, p + 16, pt, m, out + p + 16, out + p + 16 + m);
 	return total;
 }

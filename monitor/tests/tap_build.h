@@ -18,6 +18,10 @@ struct tap_secret {
 	uint16_t len;
 };
 
+/** An AES-256-GCM seal with aes_gcm_encrypt's contract (covemon/aes_gcm.h). */
+typedef void tap_aead_fn(const uint8_t key[32], const uint8_t iv[12], const void *aad,
+			 size_t aad_len, const void *pt, size_t len, void *ct, uint8_t tag[16]);
+
 struct tap_spec {
 	const uint8_t *roots[COVE_TAP_MAX_LOCKBOXES]; /* one lockbox per 32-byte root */
 	const struct tap_platform_key *keys[COVE_TAP_MAX_LOCKBOXES]; /* where roots[i] is NULL */
@@ -29,6 +33,7 @@ struct tap_spec {
 	const uint8_t *plaintext; /* when set: the payload, instead of the records above */
 	size_t plaintext_len;
 	uint8_t payload_key[32];
+	tap_aead_fn *aead; /* NULL: the monitor's aes_gcm_encrypt */
 };
 
 /** A spec with one lockbox for @root, no digests, no secrets, a fixed nonzero key. */
