@@ -18,8 +18,27 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+/** splitmix64: a test's random cases, the same on every run for one seed. */
+static inline uint64_t test_rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/** @len bytes of test_rng_next into @buf. */
+static inline void test_rng_fill(uint64_t *state, uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		buf[i] = (uint8_t)test_rng_next(state);
+	}
+}
 
 struct test_case {
 	const char *suite;

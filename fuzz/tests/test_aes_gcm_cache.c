@@ -14,22 +14,6 @@
 #include "covemon/aes_gcm.h"
 #include "test.h"
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static void rng_fill(uint64_t *s, uint8_t *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (uint8_t)rng_next(s);
-	}
-}
-
 /* OpenSSL's AES-256-GCM seal of @len bytes: ciphertext into @ct, tag into @tag. */
 static void openssl_seal(const uint8_t *key, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
 			 const uint8_t *pt, size_t len, uint8_t *ct, uint8_t *tag)
@@ -61,12 +45,12 @@ struct call {
 
 static void random_call(uint64_t *s, struct call *c)
 {
-	rng_fill(s, c->key, sizeof(c->key));
-	rng_fill(s, c->iv, sizeof(c->iv));
-	c->aad_len = (size_t)(rng_next(s) % sizeof(c->aad));
-	c->len = (size_t)(rng_next(s) % sizeof(c->pt)); /* some past an entry's room */
-	rng_fill(s, c->aad, c->aad_len);
-	rng_fill(s, c->pt, c->len);
+	test_rng_fill(s, c->key, sizeof(c->key));
+	test_rng_fill(s, c->iv, sizeof(c->iv));
+	c->aad_len = (size_t)(test_rng_next(s) % sizeof(c->aad));
+	c->len = (size_t)(test_rng_next(s) % sizeof(c->pt)); /* some past an entry's room */
+	test_rng_fill(s, c->aad, c->aad_len);
+	test_rng_fill(s, c->pt, c->len);
 }
 
 /* Seal and open @c through the harness (out of place and in place), with the
@@ -153,10 +137,10 @@ TEST(aes_gcm_cache, calls_one_input_apart_in_one_slot_keep_their_own_results)
 		for (unsigned int tries = 0; tries < 100000 && !found; tries++) {
 			c = base;
 			switch (which) {
-			case 0: rng_fill(&seed, c.key + 24, 8); break;
-			case 1: rng_fill(&seed, c.iv + 4, 8); break;
-			case 2: rng_fill(&seed, c.aad + 32, 8); break;
-			default: rng_fill(&seed, c.pt + 192, 8); break;
+			case 0: test_rng_fill(&seed, c.key + 24, 8); break;
+			case 1: test_rng_fill(&seed, c.iv + 4, 8); break;
+			case 2: test_rng_fill(&seed, c.aad + 32, 8); break;
+			default: test_rng_fill(&seed, c.pt + 192, 8); break;
 			}
 			found = slot_of(&c) == slot_of(&base) && memcmp(&c, &base, sizeof(c)) != 0;
 		}

@@ -15,34 +15,18 @@
 #include "sha512_cache.h"
 #include "test.h"
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static void rng_fill(uint64_t *s, uint8_t *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (uint8_t)rng_next(s);
-	}
-}
-
 /* Mostly zero (as promote's pages are), or random throughout. */
 static size_t make_message(uint64_t *s, uint8_t *msg, size_t cap, bool sparse)
 {
-	size_t len = (size_t)(rng_next(s) % cap);
+	size_t len = (size_t)(test_rng_next(s) % cap);
 
 	if (!sparse) {
-		rng_fill(s, msg, len);
+		test_rng_fill(s, msg, len);
 		return len;
 	}
 	memset(msg, 0, len);
 	for (unsigned int k = 0; k < 4 && len > 0; k++) {
-		msg[rng_next(s) % len] = (uint8_t)rng_next(s);
+		msg[test_rng_next(s) % len] = (uint8_t)test_rng_next(s);
 	}
 	return len;
 }
@@ -107,14 +91,14 @@ TEST(sha512_cache, hmac_through_the_cache_equals_openssls)
 
 	sha512_cache_clear();
 	for (unsigned int i = 0; i < 100; i++) {
-		size_t key_len = (size_t)(rng_next(&seed) % sizeof(key));
-		size_t msg_len = (size_t)(rng_next(&seed) % sizeof(msg));
+		size_t key_len = (size_t)(test_rng_next(&seed) % sizeof(key));
+		size_t msg_len = (size_t)(test_rng_next(&seed) % sizeof(msg));
 		uint8_t mine[SHA384_DIGEST_SIZE];
 		uint8_t theirs[SHA384_DIGEST_SIZE];
 		unsigned int n = 0;
 
-		rng_fill(&seed, key, key_len);
-		rng_fill(&seed, msg, msg_len);
+		test_rng_fill(&seed, key, key_len);
+		test_rng_fill(&seed, msg, msg_len);
 		for (unsigned int twice = 0; twice < 2; twice++) {
 			hmac_sha384(key, key_len, msg, msg_len, mine);
 			ASSERT_TRUE(HMAC(EVP_sha384(), key, (int)key_len, msg, msg_len, theirs,
@@ -140,9 +124,9 @@ TEST(sha512_cache, blocks_that_share_a_slot_keep_their_own_results)
 	uint64_t seed = 99;
 	bool found = false;
 
-	rng_fill(&seed, a, sizeof(a));
+	test_rng_fill(&seed, a, sizeof(a));
 	for (unsigned int tries = 0; tries < (1u << 24) && !found; tries++) {
-		rng_fill(&seed, b, 8); /* b's first word is one the slot reads */
+		test_rng_fill(&seed, b, 8); /* b's first word is one the slot reads */
 		found = memcmp(a, b, sizeof(a)) != 0 &&
 			sha512_cache_slot(h0, a, 1) / 2 == sha512_cache_slot(h0, b, 1) / 2;
 	}

@@ -24,23 +24,6 @@
 /* Reported as the first mismatching case when there is none. */
 #define NO_MISMATCH SIZE_MAX
 
-/* splitmix64: a fixed seed gives the same cases every run. */
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_fill(uint64_t *state, uint8_t *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (uint8_t)rng_next(state);
-	}
-}
-
 static void openssl_gcm_encrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *aad,
 				size_t aad_len, const uint8_t *pt, size_t len, uint8_t *ct,
 				uint8_t tag[AES_GCM_TAG_SIZE])
@@ -113,10 +96,10 @@ static bool gcm_case_agrees(uint64_t *rng, size_t aad_len, size_t len, uint8_t *
 	uint8_t tag[AES_GCM_TAG_SIZE], their_tag[AES_GCM_TAG_SIZE];
 	bool same = true;
 
-	rng_fill(rng, key, sizeof(key));
-	rng_fill(rng, iv, sizeof(iv));
-	rng_fill(rng, aad, aad_len);
-	rng_fill(rng, pt, len);
+	test_rng_fill(rng, key, sizeof(key));
+	test_rng_fill(rng, iv, sizeof(iv));
+	test_rng_fill(rng, aad, aad_len);
+	test_rng_fill(rng, pt, len);
 
 	aes_gcm_encrypt(key, iv, aad, aad_len, pt, len, ct, tag);
 	openssl_gcm_encrypt(key, iv, aad, aad_len, pt, len, their_ct, their_tag);
@@ -145,8 +128,8 @@ TEST(aes256_openssl, agrees_on_random_blocks)
 		uint8_t key[AES256_KEY_SIZE], in[AES_BLOCK_SIZE];
 		uint8_t ours[AES_BLOCK_SIZE], theirs[AES_BLOCK_SIZE];
 
-		rng_fill(&rng, key, sizeof(key));
-		rng_fill(&rng, in, sizeof(in));
+		test_rng_fill(&rng, key, sizeof(key));
+		test_rng_fill(&rng, in, sizeof(in));
 		aes256_encrypt_block(key, in, ours);
 		openssl_aes256_block(key, in, theirs);
 		if (memcmp(ours, theirs, AES_BLOCK_SIZE) != 0 && first_mismatch == NO_MISMATCH) {
@@ -164,8 +147,8 @@ TEST(aes_gcm_openssl, agrees_on_random_messages)
 	size_t first_mismatch = NO_MISMATCH;
 
 	for (size_t i = 0; i < RANDOM_CASES; i++) {
-		size_t aad_len = (size_t)(rng_next(&rng) % (MAX_AAD_LEN + 1));
-		size_t len = (size_t)(rng_next(&rng) % (MAX_PT_LEN + 1));
+		size_t aad_len = (size_t)(test_rng_next(&rng) % (MAX_AAD_LEN + 1));
+		size_t len = (size_t)(test_rng_next(&rng) % (MAX_PT_LEN + 1));
 
 		if (!gcm_case_agrees(&rng, aad_len, len, pt, ct, their_ct, out) &&
 		    first_mismatch == NO_MISMATCH) {
@@ -229,10 +212,10 @@ TEST(aes_gcm_openssl, both_refuse_a_forged_tag)
 	uint8_t tag[AES_GCM_TAG_SIZE];
 	uint64_t rng = 0x41455347434d2d35ULL;
 
-	rng_fill(&rng, key, sizeof(key));
-	rng_fill(&rng, iv, sizeof(iv));
-	rng_fill(&rng, aad, sizeof(aad));
-	rng_fill(&rng, pt, sizeof(pt));
+	test_rng_fill(&rng, key, sizeof(key));
+	test_rng_fill(&rng, iv, sizeof(iv));
+	test_rng_fill(&rng, aad, sizeof(aad));
+	test_rng_fill(&rng, pt, sizeof(pt));
 	openssl_gcm_encrypt(key, iv, aad, sizeof(aad), pt, sizeof(pt), ct, tag);
 	tag[AES_GCM_TAG_SIZE - 1] ^= 0x01;
 	EXPECT_FALSE(openssl_gcm_decrypt(key, iv, aad, sizeof(aad), ct, sizeof(pt), tag, out));

@@ -30,27 +30,10 @@
 /* Reported as the first mismatching case when there is none. */
 #define NO_MISMATCH SIZE_MAX
 
-/* splitmix64: a fixed seed gives the same cases every run. */
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_fill(uint64_t *state, uint8_t *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (uint8_t)rng_next(state);
-	}
-}
-
 /* A length in [0, @max]; one draw in eight is 0 or @max, the edges. */
 static size_t rng_len(uint64_t *state, size_t max)
 {
-	uint64_t r = rng_next(state);
+	uint64_t r = test_rng_next(state);
 
 	switch (r & 7) {
 	case 0: return 0;
@@ -134,7 +117,7 @@ static void hmac_in_random_chunks(uint64_t *state, const uint8_t *key, size_t ke
 
 	hmac_sha384_init(&ctx, key, key_len);
 	while (done < len) {
-		size_t n = (size_t)(rng_next(state) % (SHA384_BLOCK_SIZE + 2));
+		size_t n = (size_t)(test_rng_next(state) % (SHA384_BLOCK_SIZE + 2));
 
 		if (n > len - done) {
 			n = len - done;
@@ -158,8 +141,8 @@ TEST(hmac_sha384_openssl, agrees_on_random_keys_and_messages_one_shot_and_chunke
 		uint8_t chunked[HMAC_SHA384_SIZE];
 		uint8_t theirs[HMAC_SHA384_SIZE];
 
-		rng_fill(&rng, key, key_len);
-		rng_fill(&rng, msg, msg_len);
+		test_rng_fill(&rng, key, key_len);
+		test_rng_fill(&rng, msg, msg_len);
 		hmac_sha384(key, key_len, msg, msg_len, one_shot);
 		hmac_in_random_chunks(&rng, key, key_len, msg, msg_len, chunked);
 		openssl_hmac(key, key_len, msg, msg_len, theirs);
@@ -180,7 +163,7 @@ TEST(hmac_sha384_openssl, agrees_on_every_key_length_up_to_300)
 	uint64_t rng = 0x484d41432d6b6579ULL;
 	size_t first_mismatch = NO_MISMATCH;
 
-	rng_fill(&rng, key, sizeof(key));
+	test_rng_fill(&rng, key, sizeof(key));
 	for (size_t key_len = 0; key_len <= sizeof(key); key_len++) {
 		uint8_t ours[HMAC_SHA384_SIZE];
 		uint8_t theirs[HMAC_SHA384_SIZE];
@@ -206,8 +189,8 @@ TEST(hkdf_sha384_openssl, extract_agrees_on_random_salts_and_ikms)
 		uint8_t ours[HKDF_SHA384_PRK_SIZE];
 		uint8_t theirs[HKDF_SHA384_PRK_SIZE];
 
-		rng_fill(&rng, salt, salt_len);
-		rng_fill(&rng, ikm, ikm_len);
+		test_rng_fill(&rng, salt, salt_len);
+		test_rng_fill(&rng, ikm, ikm_len);
 		/* An empty salt goes in as NULL, as a caller without one would pass it. */
 		hkdf_sha384_extract(salt_len > 0 ? salt : NULL, salt_len, ikm, ikm_len, ours);
 		openssl_hkdf("EXTRACT_ONLY", salt, salt_len, ikm, ikm_len, NULL, 0, theirs,
@@ -233,8 +216,8 @@ TEST(hkdf_sha384_openssl, expand_agrees_on_random_prks_infos_and_lengths)
 		/* OpenSSL refuses to derive nothing: lengths start at 1. */
 		size_t okm_len = 1 + rng_len(&rng, HKDF_SHA384_MAX_OKM_SIZE - 1);
 
-		rng_fill(&rng, prk, sizeof(prk));
-		rng_fill(&rng, info, info_len);
+		test_rng_fill(&rng, prk, sizeof(prk));
+		test_rng_fill(&rng, info, info_len);
 		ASSERT_EQ(hkdf_sha384_expand(prk, info, info_len, ours, okm_len), MON_OK);
 		openssl_hkdf("EXPAND_ONLY", NULL, 0, prk, sizeof(prk), info, info_len, theirs,
 			     okm_len);
@@ -253,7 +236,7 @@ TEST(hkdf_sha384_openssl, expand_agrees_around_every_block_boundary)
 	uint64_t rng = 0x484b44462d626c6bULL;
 	size_t first_mismatch = NO_MISMATCH;
 
-	rng_fill(&rng, prk, sizeof(prk));
+	test_rng_fill(&rng, prk, sizeof(prk));
 	for (size_t blocks = 1; blocks <= 255; blocks++) {
 		for (size_t delta = 0; delta < 3; delta++) {
 			size_t okm_len = blocks * HKDF_SHA384_PRK_SIZE + delta - 1;
@@ -287,9 +270,9 @@ TEST(hkdf_sha384_openssl, extract_and_expand_agrees_on_random_inputs)
 		size_t okm_len =
 			1 + rng_len(&rng, (i & 3) == 0 ? HKDF_SHA384_MAX_OKM_SIZE - 1 : 200);
 
-		rng_fill(&rng, salt, salt_len);
-		rng_fill(&rng, ikm, ikm_len);
-		rng_fill(&rng, info, info_len);
+		test_rng_fill(&rng, salt, salt_len);
+		test_rng_fill(&rng, ikm, ikm_len);
+		test_rng_fill(&rng, info, info_len);
 		ASSERT_EQ(hkdf_sha384(salt_len > 0 ? salt : NULL, salt_len, ikm, ikm_len,
 				      info_len > 0 ? info : NULL, info_len, ours, okm_len),
 			  MON_OK);

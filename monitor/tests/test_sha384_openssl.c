@@ -19,23 +19,6 @@
 /* Reported as the first mismatching length when there is none. */
 #define NO_MISMATCH SIZE_MAX
 
-/* splitmix64: a fixed seed gives the same messages and chunkings every run. */
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_fill(uint64_t *state, uint8_t *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (uint8_t)rng_next(state);
-	}
-}
-
 static void openssl_sha384(const uint8_t *msg, size_t len, uint8_t out[SHA384_DIGEST_SIZE])
 {
 	unsigned int out_len = 0;
@@ -57,7 +40,7 @@ static void hash_in_random_chunks(uint64_t *state, const uint8_t *msg, size_t le
 
 	sha384_init(&ctx);
 	while (done < len) {
-		uint64_t r = rng_next(state);
+		uint64_t r = test_rng_next(state);
 		size_t max = (r & 3) == 0 ? 8 * SHA384_BLOCK_SIZE + 7 : SHA384_BLOCK_SIZE + 1;
 		size_t n = (size_t)((r >> 8) % (max + 1));
 
@@ -76,7 +59,7 @@ TEST(sha384_openssl, one_shot_agrees_on_every_length_up_to_1024)
 	uint64_t rng = 0x5348413338342d31ULL;
 	size_t first_mismatch = NO_MISMATCH;
 
-	rng_fill(&rng, msg, sizeof(msg));
+	test_rng_fill(&rng, msg, sizeof(msg));
 	for (size_t len = 0; len <= MAX_SMALL_LEN; len++) {
 		uint8_t ours[SHA384_DIGEST_SIZE];
 		uint8_t theirs[SHA384_DIGEST_SIZE];
@@ -102,7 +85,7 @@ TEST(sha384_openssl, random_chunking_agrees_on_every_length_up_to_1024)
 		uint8_t theirs[SHA384_DIGEST_SIZE];
 
 		/* A fresh message per length, not prefixes of one. */
-		rng_fill(&rng, msg, len);
+		test_rng_fill(&rng, msg, len);
 		hash_in_random_chunks(&rng, msg, len, ours);
 		openssl_sha384(msg, len, theirs);
 		if (memcmp(ours, theirs, SHA384_DIGEST_SIZE) != 0 &&
@@ -150,7 +133,7 @@ TEST(sha384_openssl, agrees_on_large_messages_in_random_chunks)
 		uint8_t chunked[SHA384_DIGEST_SIZE];
 		uint8_t theirs[SHA384_DIGEST_SIZE];
 
-		rng_fill(&rng, msg, lens[i]);
+		test_rng_fill(&rng, msg, lens[i]);
 		sha384(msg, lens[i], one_shot);
 		hash_in_random_chunks(&rng, msg, lens[i], chunked);
 		openssl_sha384(msg, lens[i], theirs);
@@ -167,7 +150,7 @@ TEST(sha384_openssl, agrees_on_messages_at_every_alignment)
 	uint64_t rng = 0x5348413338342d34ULL;
 	size_t first_mismatch = NO_MISMATCH;
 
-	rng_fill(&rng, buf, sizeof(buf));
+	test_rng_fill(&rng, buf, sizeof(buf));
 	for (size_t off = 0; off < 8; off++) {
 		uint8_t ours[SHA384_DIGEST_SIZE];
 		uint8_t theirs[SHA384_DIGEST_SIZE];
