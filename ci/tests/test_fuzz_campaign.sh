@@ -102,7 +102,7 @@ run "${TOOL[@]}" replay "$TMP/mixed" "$TMP/does-not-exist"
 check "replay: directory plus a missing path, exit 2" 2 "4 file\(s\): 3 ok, 0 crash, 1 unreadable"
 
 run "${TOOL[@]}" replay --trace "$seed"
-check "replay --trace: text form and per-operation trace" 0 "text form" "^    version 1 " "op 0: "
+check "replay --trace: text form and per-operation trace" 0 "text form" "^    version 2 config " "op 0: "
 
 run "${TOOL[@]}" replay
 check "replay: no arguments is a usage error" 2 "usage:"
