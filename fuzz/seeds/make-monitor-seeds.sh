@@ -41,10 +41,13 @@ if [ -x build/host/attacks/attack_scenarios ]; then
 	python3 ci/attacks.py --emit-seeds fuzz/corpus/sequence >/dev/null
 fi
 
-# promote: pages, vcpus, mode, then 11-byte patches (where, index, value)
+# promote: pages, vcpus, mode (BUILD_VM's), then 11-byte patches (where, index, value)
 printf '\x08\x02\x00' >fuzz/corpus/promote/valid-sv39x4.bin
 printf '\x06\x01\x01' >fuzz/corpus/promote/valid-sv48x4.bin
 printf '\x06\x04\x02' >fuzz/corpus/promote/valid-sv57x4.bin
+# with a TAP carrying MR0 (mode 0x18), and one split across two pages (0x58)
+printf '\x04\x01\x18' >fuzz/corpus/promote/tap-mr0.bin
+printf '\x04\x01\x58' >fuzz/corpus/promote/tap-mr0-split.bin
 printf '\x08\x02\x00\x00\x00\x00\xdf\x00\x00\x20\x00\x00\x00\x00' >fuzz/corpus/promote/root-entry-0-leaf.bin
 printf '\x08\x02\x00\x80\x00\x10\xff\x00\x00\x00\x00\x00\x00\x00' >fuzz/corpus/promote/fdt-byte.bin
 echo "make-monitor-seeds: $(ls fuzz/corpus/call | wc -l) call, $(ls fuzz/corpus/guest | wc -l) guest, $(ls fuzz/corpus/promote | wc -l) promote, $(ls fuzz/corpus/sequence | wc -l) sequence seeds"

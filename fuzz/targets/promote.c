@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * promote_to_tvm with crafted G-stage trees and FDTs. The host builds a
- * valid VM (slot 0, geometry from the input), then the input rewrites raw
- * words of its page tables and FDT (any PTE value, any byte), then the host
- * calls promote; the oracle checks the result. Input layout:
+ * promote_to_tvm with crafted G-stage trees, FDTs and TAPs. The host builds
+ * a valid VM (slot 1, geometry from the input; mode as BUILD_VM's, so bit 3
+ * adds a sealed TAP), then the input rewrites raw words of its page tables,
+ * FDT and TAP (any PTE value, any byte), then the host calls promote with the
+ * image's TAP if it has one; the oracle checks the result. Input layout:
  *   pages:u8 vcpus:u8 mode:u8, then patches of 11 bytes each:
  *   where:u8 (bit 7: FDT byte, else table word) index:u16 value:u64
  */
@@ -48,6 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p->fid = 7; /* promote_to_tvm */
 	p->arg[0].tag = FUZZ_ARG_FDT;
 	p->arg[0].k = 1;
+	p->arg[1].tag = FUZZ_ARG_TAP; /* 0 when the image has none */
+	p->arg[1].k = 1;
 	p->arg[2].tag = FUZZ_ARG_ENTRY;
 	p->arg[2].k = 1;
 	fuzz_execute(&in);
