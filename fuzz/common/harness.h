@@ -207,6 +207,12 @@ extern bool fuzz_trace;
 void fuzz_execute(const struct fuzz_input *in);
 
 /**
+ * Reports an oracle failure and aborts: "covemon-oracle: INVARIANT violated
+ * at operation N: DETAIL", the line campaigns deduplicate crashes by.
+ */
+_Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const char *detail);
+
+/**
  * Boots now, instead of on first use, the world of every configuration byte
  * (c & @keep) | @set, c = 0..63. AFL++ builds call it from
  * LLVMFuzzerInitialize: the fork server then hands its workers booted worlds,

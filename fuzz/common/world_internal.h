@@ -174,9 +174,6 @@ void fuzz_reset(struct fuzz_world *fw);
  */
 void fuzz_perform(struct fuzz_world *fw, const struct fuzz_input *in, unsigned int i);
 
-/** Reports an oracle failure and aborts. */
-_Noreturn void fuzz_fail(unsigned int op_index, const char *invariant, const char *detail);
-
 /** Copies @n bytes (a multiple of 8) without ASan's checks: emulated DRAM and harness buffers. */
 void fuzz_raw_copy(void *dst, const void *src, size_t n);
 

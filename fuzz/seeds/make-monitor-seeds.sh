@@ -7,6 +7,7 @@
 #   guest:    the seeds that start from a running vCPU
 #   call:     every host/guest call line, from each prepared state
 #   promote:  a few image geometries with and without patches
+#   boot:     the shim's platform on a few worlds, and with a device and a reserved range
 #   sequence also gets attack-aNN.bin: each attack scenario's recorded calls
 # Usage: make-monitor-seeds.sh [FUZZ_TEXT_BINARY]
 set -euo pipefail
@@ -50,4 +51,11 @@ printf '\x04\x01\x18' >fuzz/corpus/promote/tap-mr0.bin
 printf '\x04\x01\x58' >fuzz/corpus/promote/tap-mr0-split.bin
 printf '\x08\x02\x00\x00\x00\x00\xdf\x00\x00\x20\x00\x00\x00\x00' >fuzz/corpus/promote/root-entry-0-leaf.bin
 printf '\x08\x02\x00\x80\x00\x10\xff\x00\x00\x00\x00\x00\x00\x00' >fuzz/corpus/promote/fdt-byte.bin
-echo "make-monitor-seeds: $(ls fuzz/corpus/call | wc -l) call, $(ls fuzz/corpus/guest | wc -l) guest, $(ls fuzz/corpus/promote | wc -l) promote, $(ls fuzz/corpus/sequence | wc -l) sequence seeds"
+# boot: world (harts - 1, Smepmp), PMP entries, then 10-byte patches (field, how, value)
+mkdir -p fuzz/corpus/boot
+printf '\x00\x10' >fuzz/corpus/boot/one-hart.bin
+printf '\x07\x10' >fuzz/corpus/boot/four-harts-smepmp.bin
+# 2 harts, Smepmp, 32 PMP entries; a private device (4 KiB at 0x10000000, outside
+# DRAM) and a reserved range (64 KiB at DRAM + 2 MiB)
+printf '\x05\x20\x09\x03\x01\x00\x00\x00\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x10\x00\x00\x00\x00\x0b\x02\x0c\x00\x00\x00\x00\x00\x00\x00\x0f\x03\x01\x00\x00\x00\x00\x00\x00\x00\x10\x01\x00\x00\x20\x00\x00\x00\x00\x00\x11\x04\x10\x00\x00\x00\x00\x00\x00\x00' >fuzz/corpus/boot/device-and-reserved.bin
+echo "make-monitor-seeds: $(ls fuzz/corpus/boot | wc -l) boot, $(ls fuzz/corpus/call | wc -l) call, $(ls fuzz/corpus/guest | wc -l) guest, $(ls fuzz/corpus/promote | wc -l) promote, $(ls fuzz/corpus/sequence | wc -l) sequence seeds"

@@ -21,11 +21,10 @@ void shim_mon_config_default(struct shim_mon_config *cfg)
 	memcpy(cfg->attestation_root, SHIM_DEV_ATTESTATION_ROOT, sizeof(cfg->attestation_root));
 }
 
-struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
-			  struct mon_platform *plat_out, const char **why)
+void shim_mon_platform(const struct shim_world *world, const struct shim_mon_config *cfg,
+		       struct mon_platform *out)
 {
 	struct mon_platform plat;
-	struct mon *mon = NULL;
 
 	memset(&plat, 0, sizeof(plat));
 	plat.dram[0].base = world->mem.base;
@@ -47,6 +46,16 @@ struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config
 	memcpy(plat.attestation_root, cfg->attestation_root, sizeof(plat.attestation_root));
 	memcpy(plat.host_sbi_ext, cfg->host_sbi_ext, sizeof(plat.host_sbi_ext));
 	plat.host_sbi_ext_count = cfg->host_sbi_ext_count;
+	*out = plat;
+}
+
+struct mon *shim_mon_boot(struct shim_world *world, const struct shim_mon_config *cfg,
+			  struct mon_platform *plat_out, const char **why)
+{
+	struct mon_platform plat;
+	struct mon *mon = NULL;
+
+	shim_mon_platform(world, cfg, &plat);
 	if (plat_out) {
 		*plat_out = plat;
 	}

@@ -7,13 +7,20 @@
  */
 #include "core.h"
 #include "covemon/lib.h"
+#include "riscv_bits.h"
 
-static bool region_ok(const struct mon_region *r)
+/* A range a PMP rule can name: below PA_LIMIT (a pmpaddr would drop the higher
+ * bits, and its rule guard another range). */
+static bool addressable(const struct mon_region *r)
 {
 	uint64_t end;
 
-	return r->size && mon_is_aligned(r->base | r->size, MON_PAGE_SIZE) &&
-	       mon_range_end(r->base, r->size, &end);
+	return mon_range_end(r->base, r->size, &end) && end <= PA_LIMIT;
+}
+
+static bool region_ok(const struct mon_region *r)
+{
+	return r->size && mon_is_aligned(r->base | r->size, MON_PAGE_SIZE) && addressable(r);
 }
 
 static bool overlaps(const struct mon_region *a, const struct mon_region *b)
@@ -34,10 +41,8 @@ static bool inside_dram(const struct mon_platform *plat, const struct mon_region
 /* A device range one NAPOT PMP entry covers, outside DRAM. */
 static bool device_ok(const struct mon_platform *plat, const struct mon_region *r)
 {
-	uint64_t end;
-
 	if (r->size < 8 || (r->size & (r->size - 1)) != 0 || (r->base & (r->size - 1)) != 0 ||
-	    !mon_range_end(r->base, r->size, &end)) {
+	    !addressable(r)) {
 		return false;
 	}
 	for (unsigned int i = 0; i < plat->dram_count; i++) {

@@ -25,6 +25,9 @@
 #define ATP_MODE_SHIFT 60
 #define ATP_PPN_MASK   ((UINT64_C(1) << 44) - 1)
 
+/* Physical addresses are 56 bits on RV64: all a PTE's PPN or a pmpaddr (bits 55:2) can name. */
+#define PA_LIMIT (UINT64_C(1) << 56)
+
 /* mstatus / vsstatus fields */
 #define MSTATUS_SIE	  (UINT64_C(1) << 1)
 #define MSTATUS_SPIE	  (UINT64_C(1) << 5)

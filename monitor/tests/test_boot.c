@@ -414,6 +414,30 @@ TEST(mon_boot, rejects_devices_that_are_not_one_napot_range_outside_dram)
 	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
 }
 
+/*
+ * A pmpaddr holds physical address bits 55:2: a device or reserved range at or
+ * past 2^56 would get a rule for the alias below (found by the boot fuzz
+ * target: the host reached a private device at 0x100000010000000). The last
+ * range that fits is accepted.
+ */
+TEST(mon_boot, rejects_ranges_past_what_a_pmp_rule_can_name)
+{
+	const uint64_t limit = UINT64_C(1) << 56;
+	struct mon_platform p = platform_with_devices(false);
+
+	p.mmio_private[0] = (struct mon_region){ limit - 0x10000, 0x10000 };
+	EXPECT_EQ(boot_with(p), MON_OK);
+	p.mmio_private[0] = (struct mon_region){ limit + 0x2000000, 0x10000 };
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.mmio_shared[0] = (struct mon_region){ limit, 0x1000 };
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+	p = platform_with_devices(false);
+	p.reserved[0] = (struct mon_region){ limit + SHIM_DRAM_BASE, 0x1000 };
+	p.reserved_count = 1;
+	EXPECT_EQ(boot_with(p), MON_ERR_INVALID_PARAM);
+}
+
 TEST(pmp_policy, host_keeps_read_write_execute_on_host_memory)
 {
 	struct fixture f;

@@ -31,6 +31,10 @@ struct shim_mon_config {
  */
 void shim_mon_config_default(struct shim_mon_config *cfg);
 
+/** The platform shim_mon_boot describes to the monitor for @world and @cfg. */
+void shim_mon_platform(const struct shim_world *world, const struct shim_mon_config *cfg,
+		       struct mon_platform *plat);
+
 /**
  * Binds @world to the HAL, describes it to the monitor (stores the platform
  * in *@plat when not NULL), boots the monitor on hart 0, brings up every
