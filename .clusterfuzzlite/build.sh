@@ -7,7 +7,8 @@
 # (fuzz_<t>.dict) beside it. ci/check-clusterfuzzlite.sh runs it locally.
 repo=${SRC}/covemon
 build=${WORK}/covemon-build
-targets="sequence call guest promote fdt insn crypto tap"
+# Every target: one file each in fuzz/targets/.
+targets=$(for f in "$repo"/fuzz/targets/*.c; do basename "$f" .c; done)
 
 cmake -S "$repo" -B "$build" -G Ninja -DCOVEMON_OSSFUZZ=ON -DCOVEMON_WERROR=OFF \
 	-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS"
