@@ -88,10 +88,13 @@ size_t tap_build_plaintext(const struct tap_spec *s, uint8_t *out, size_t cap)
 	return secret_records(s, out, cap, at);
 }
 
-/* The plaintext of @s in @pt; its length in *@m and the TAP's (0: none). */
-static size_t plan(const struct tap_spec *s, uint8_t *pt, size_t cap, size_t *m)
+/* The plaintext of the TAP last planned. */
+static uint8_t plaintext[1u << 16];
+
+/* Writes @s's plaintext into plaintext[]; its length in *@m, the TAP's returned (0: none). */
+static size_t plan(const struct tap_spec *s, size_t *m)
 {
-	*m = tap_build_plaintext(s, pt, cap);
+	*m = tap_build_plaintext(s, plaintext, sizeof(plaintext));
 	if ((*m == 0 && s->plaintext_len != 0) || s->nroots > COVE_TAP_MAX_LOCKBOXES) {
 		return 0;
 	}
@@ -101,19 +104,16 @@ static size_t plan(const struct tap_spec *s, uint8_t *pt, size_t cap, size_t *m)
 
 size_t tap_build_size(const struct tap_spec *s)
 {
-	static uint8_t pt[1u << 16];
 	size_t m;
 
-	return plan(s, pt, sizeof(pt), &m);
+	return plan(s, &m);
 }
 
 size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 {
-	static uint8_t pt[1u << 16];
 	size_t m;
-	size_t total = plan(s, pt, sizeof(pt), &m);
+	size_t total = plan(s, &m);
 	size_t p = COVE_TAP_HEADER_SIZE + (size_t)s->nroots * COVE_TAP_LOCKBOX_SIZE;
-
 	tap_aead_fn *seal = s->aead ? s->aead : aes_gcm_encrypt;
 
 	if (total == 0 || total > cap) {
@@ -143,6 +143,6 @@ size_t tap_build(const struct tap_spec *s, uint8_t *out, size_t cap)
 	}
 	memset(out + p, 0x77, AES_GCM_IV_SIZE);
 	put32(out + p + 12, (uint32_t)m);
-	seal(s->payload_key, out + p, out, p + 16, pt, m, out + p + 16, out + p + 16 + m);
+	seal(s->payload_key, out + p, out, p + 16, plaintext, m, out + p + 16, out + p + 16 + m);
 	return total;
 }
