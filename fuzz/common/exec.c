@@ -336,19 +336,15 @@ static void state_snapshot(struct fuzz_world *fw)
 void fuzz_check_attestation(struct fuzz_world *fw, unsigned int i, uint64_t id)
 {
 	struct mon_tvm_view t;
-	size_t n = 0;
-	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
-	const uint8_t *secrets = NULL;
 	char detail[160];
 
-	for (size_t p = 0; p < n && !secrets; p++) {
-		if (rec[p].state == MON_PAGE_TVM_SECRET && rec[p].owner == id) {
-			secrets = shim_mem_ptr(&fw->w->mem, fw->conf.base + p * SHIM_PAGE_SIZE,
-					       SHIM_PAGE_SIZE, false);
-		}
-	}
-	if (!secrets || !mon_introspect_tvm(fw->mon, id, &t)) {
+	/* What the TVM holds is what retrieve_secret reads: its view names the page. */
+	if (!mon_introspect_tvm(fw->mon, id, &t) || !t.secret) {
 		return; /* promoted without a TAP */
+	}
+	const uint8_t *secrets = shim_mem_ptr(&fw->w->mem, t.secret, SHIM_PAGE_SIZE, false);
+	if (!secrets) {
+		return;
 	}
 	/* The first record's name (abi/tap.h: type, length, then the name). */
 	uint64_t name = 0;

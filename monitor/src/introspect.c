@@ -46,6 +46,7 @@ bool mon_introspect_tvm(const struct mon *mon, uint64_t id, struct mon_tvm_view 
 	out->pages = t->pages;
 	out->mem_gpa = t->mem_gpa;
 	out->mem_size = t->mem_size;
+	out->secret = t->secret;
 	/* One copy of the whole array: a byte loop here was most of the fuzz
 	 * oracle's time under ASan (it asks for TVM views after every operation). */
 	_Static_assert(sizeof(out->measure) == sizeof(t->measure), "the view holds every register");

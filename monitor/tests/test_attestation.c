@@ -502,10 +502,15 @@ TEST(promote_tap, a_matching_tap_releases_its_secrets_byte_for_byte)
 	uint64_t secret_pages = 0;
 	uint64_t nrec;
 	const struct mon_page_view *rec = mon_introspect_pages(e.f.mon, &nrec);
+	uint64_t secret_pa = 0;
 	for (uint64_t p = 0; p < nrec; p++) {
-		secret_pages += rec[p].state == MON_PAGE_TVM_SECRET && rec[p].owner == id;
+		if (rec[p].state == MON_PAGE_TVM_SECRET && rec[p].owner == id) {
+			secret_pages++;
+			secret_pa = e.f.conf.base + p * PAGE;
+		}
 	}
 	EXPECT_EQ(secret_pages, 1);
+	EXPECT_EQ(view.secret, secret_pa); /* the page the view names */
 	for (uint64_t p = 0; p < nrec; p++) {
 		EXPECT_NE(rec[p].state, MON_PAGE_TVM_META); /* the TAP's scratch is gone */
 	}
@@ -667,6 +672,9 @@ TEST(promote_tap, a_refused_tap_can_be_retried_without_one_and_gets_no_secret)
 	expect_refused(&e, TAP_GPA, COVE_ERR_AUTH);
 	struct shim_sbiret r = promote_tap(&e, 0);
 	ASSERT_EQ(r.error, SBI_SUCCESS);
+	struct mon_tvm_view view;
+	ASSERT_TRUE(mon_introspect_tvm(e.f.mon, r.value, &view));
+	EXPECT_EQ(view.secret, 0); /* no secrets page */
 	r = guest_retrieve(&e, r.value, SECRET_GPA, PAGE);
 	EXPECT_EQ(r.error, COVE_ERR_AUTH);
 	fixture_fini(&e.f);

@@ -34,6 +34,7 @@ struct mon_tvm_view {
 	uint64_t pages;		 /* confidential pages it owns */
 	uint64_t mem_gpa;	 /* confidential GPA space (FDT /memory) */
 	uint64_t mem_size;
+	uint64_t secret; /* host PA of the page holding its TAP's secrets, 0 without */
 	uint8_t measure[6][48];
 };
 
