@@ -64,12 +64,13 @@ expect yes "${lib_yes[@]}"
 mapfile -t core < <(objects monitor/CMakeFiles/covemon_core.dir)
 expect yes "${core[@]}"
 
-# deny-all.txt: the write tracking, the emulator, the read-only views, the oracle and
-# the engine.
+# deny-all.txt: the write tracking, the emulator, the read-only views, the oracle,
+# the engine and the driver (its first input against the others would be unstable).
 for d in host-shim/CMakeFiles/covemon_track.dir host-shim/CMakeFiles/covemon_shim.dir \
 	host-shim/CMakeFiles/covemon_shim_hal.dir \
 	host-shim/CMakeFiles/covemon_shim_mon.dir monitor/CMakeFiles/covemon_introspect.dir \
-	fuzz/CMakeFiles/covemon_fuzz_harness.dir fuzz/CMakeFiles/covemon_fuzz_crypto_cache.dir; do
+	fuzz/CMakeFiles/covemon_fuzz_harness.dir fuzz/CMakeFiles/covemon_fuzz_crypto_cache.dir \
+	fuzz/CMakeFiles/covemon_afl_driver.dir; do
 	mapfile -t objs < <(objects "$d")
 	expect no "${objs[@]}"
 done

@@ -5,6 +5,7 @@
 # One LLVMFuzzerTestOneInput, three builds, chosen by the preset:
 #   fuzz preset (COVEMON_LIBFUZZER)  build/fuzz/fuzz/fuzz_<name>    libFuzzer + ASan + UBSan
 #   afl preset  (COVEMON_AFL)        build/afl/fuzz/fuzz_<name>     AFL++ persistent mode
+#                                    (fuzz/common/afl_driver.c)
 #   host / coverage presets          .../fuzz/fuzz_<name>           replay driver (normal main)
 # The replay build runs every file named on its command line and is what CI
 # uses to replay seeds and regressions.
@@ -15,10 +16,14 @@ function(covemon_add_fuzz_target)
 		add_executable(${exe} ${F_SOURCES})
 		separate_arguments(engine UNIX_COMMAND "$ENV{LIB_FUZZING_ENGINE}")
 		target_link_options(${exe} PRIVATE ${engine})
-	elseif(COVEMON_LIBFUZZER OR COVEMON_AFL)
+	elseif(COVEMON_LIBFUZZER)
 		add_executable(${exe} ${F_SOURCES})
 		target_compile_options(${exe} PRIVATE ${COVEMON_FUZZ_INSTRUMENT})
 		target_link_options(${exe} PRIVATE -fsanitize=fuzzer)
+	elseif(COVEMON_AFL)
+		# Our driver (fuzz/common/afl_driver.c), not AFL++'s libAFLDriver.
+		add_executable(${exe} ${F_SOURCES} $<TARGET_OBJECTS:covemon_afl_driver>)
+		target_compile_options(${exe} PRIVATE ${COVEMON_FUZZ_INSTRUMENT})
 	else()
 		add_executable(${exe} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/fuzz/common/replay_main.c)
 	endif()
