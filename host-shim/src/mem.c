@@ -232,6 +232,14 @@ static uint64_t lines_known_zero(const struct shim_mem *mem, size_t p)
 	return (~written & mem->snap_zero_lines[p]) | (written & mem->lines_zeroed[p]);
 }
 
+bool shim_mem_page_known_zero(const struct shim_mem *mem, uint64_t pa)
+{
+	if (!shim_mem_is_dram(mem, pa, SHIM_PAGE_SIZE) || (pa - mem->base) % SHIM_PAGE_SIZE) {
+		return false;
+	}
+	return lines_known_zero(mem, (size_t)((pa - mem->base) / SHIM_PAGE_SIZE)) == UINT64_MAX;
+}
+
 /* Of @lines (a page's, from @page), those holding a nonzero byte in [@from, @to). */
 __attribute__((no_sanitize("address", "undefined"))) static uint64_t
 lines_nonzero(const uint8_t *page, uint64_t lines, size_t from, size_t to)

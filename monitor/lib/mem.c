@@ -37,3 +37,20 @@ void mon_memzero_explicit(void *p, size_t n)
 		b[i] = 0;
 	}
 }
+
+uint64_t mon_word_bits(const uint64_t *w, size_t n, unsigned int bit)
+{
+	uint64_t any = 0;
+	uint64_t bits = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		any |= w[j];
+	}
+	if (!((any >> bit) & 1)) {
+		return 0; /* most runs of page table entries: one OR per word */
+	}
+	for (size_t j = 0; j < n; j++) {
+		bits |= ((w[j] >> bit) & 1) << j;
+	}
+	return bits;
+}

@@ -19,6 +19,8 @@
 #define MON_MAX_VCPUS	8u			     /* per TVM (tsm_info.tvm_max_vcpus) */
 
 /** Physical memory map derived from the platform at boot. */
+#define MON_MAX_HOST_RANGES (2u * MON_MAX_REGIONS + 3u)
+
 struct memmap {
 	struct mon_region dram[MON_MAX_REGIONS];
 	unsigned int dram_count;
@@ -27,6 +29,10 @@ struct memmap {
 	struct mon_region confidential;
 	struct mon_region reserved[MON_MAX_REGIONS];
 	unsigned int reserved_count;
+	/* Host memory: each DRAM region minus every region above, in pieces
+	 * (each region taken out splits at most one piece in two). */
+	struct mon_region host[MON_MAX_HOST_RANGES];
+	unsigned int host_count;
 };
 
 #define MON_MAX_TVMS	 8u

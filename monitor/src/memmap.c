@@ -124,6 +124,55 @@ static bool carve(const struct mon_platform *plat, uint64_t size, struct mon_reg
 	return found;
 }
 
+/*
+ * Takes @out out of the host pieces of @m. At most one piece holds it strictly
+ * inside and splits in two, so DRAM regions plus one piece per region taken
+ * out bound the count (MON_MAX_HOST_RANGES).
+ */
+static void take_out(struct memmap *m, const struct mon_region *out)
+{
+	uint64_t out_end = out->base + out->size;
+	unsigned int i = 0;
+
+	while (i < m->host_count) {
+		struct mon_region *h = &m->host[i];
+		uint64_t h_end = h->base + h->size;
+
+		if (!overlaps(h, out)) {
+			i++;
+		} else if (out->base > h->base && out_end < h_end) {
+			/* Inside: the piece before it stays here, the piece after it is new. */
+			m->host[m->host_count++] = (struct mon_region){ out_end, h_end - out_end };
+			h->size = out->base - h->base;
+			i++;
+		} else if (out->base > h->base) {
+			h->size = out->base - h->base;
+			i++;
+		} else if (out_end < h_end) {
+			*h = (struct mon_region){ out_end, h_end - out_end };
+			i++;
+		} else {
+			*h = m->host[--m->host_count]; /* all of it: look at the one moved here */
+		}
+	}
+}
+
+/* Host memory in pieces: DRAM minus the image, the data, confidential memory
+ * and the reserved regions (memmap_is_host then tests a range against each). */
+static void host_pieces(struct memmap *m)
+{
+	m->host_count = 0;
+	for (unsigned int i = 0; i < m->dram_count; i++) {
+		m->host[m->host_count++] = m->dram[i];
+	}
+	take_out(m, &m->image);
+	take_out(m, &m->data);
+	take_out(m, &m->confidential);
+	for (unsigned int i = 0; i < m->reserved_count; i++) {
+		take_out(m, &m->reserved[i]);
+	}
+}
+
 mon_err_t memmap_init(const struct mon_platform *plat, struct memmap *map)
 {
 	struct memmap m;
@@ -177,6 +226,7 @@ mon_err_t memmap_init(const struct mon_platform *plat, struct memmap *map)
 	m.reserved_count = plat->reserved_count;
 	m.image = plat->image;
 	m.data = plat->data;
+	host_pieces(&m);
 	*map = m;
 	return MON_OK;
 }
@@ -184,25 +234,17 @@ mon_err_t memmap_init(const struct mon_platform *plat, struct memmap *map)
 bool memmap_is_host(const struct memmap *map, uint64_t base, uint64_t len)
 {
 	uint64_t end;
-	struct mon_region r = { base, len };
-	bool in_dram = false;
 
 	if (len == 0 || !mon_range_end(base, len, &end)) {
 		return false;
 	}
-	for (unsigned int i = 0; i < map->dram_count && !in_dram; i++) {
-		in_dram = mon_range_within(base, len, map->dram[i].base, map->dram[i].size);
-	}
-	if (!in_dram || overlaps(&r, &map->image) || overlaps(&r, &map->data) ||
-	    overlaps(&r, &map->confidential)) {
-		return false;
-	}
-	for (unsigned int i = 0; i < map->reserved_count; i++) {
-		if (overlaps(&r, &map->reserved[i])) {
-			return false;
+	/* Inside one piece: inside one DRAM region, apart from every excluded one. */
+	for (unsigned int i = 0; i < map->host_count; i++) {
+		if (mon_range_within(base, len, map->host[i].base, map->host[i].size)) {
+			return true;
 		}
 	}
-	return true;
+	return false;
 }
 
 bool memmap_is_confidential(const struct memmap *map, uint64_t base, uint64_t len)

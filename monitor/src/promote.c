@@ -208,23 +208,11 @@ static mon_err_t walk_pte(struct promote *p, struct walk_frame *stack, unsigned 
  * still read exactly once. Tables have 512 or 2048 entries, a multiple of it. */
 #define WALK_CHUNK 64u
 
-/* Bit j set when @chunk[j] has V. No branch per entry: most of a sparse tree's
- * entries are invalid, and whole chunks of them are passed over in one test. */
+/* Bit j set when @chunk[j] has V. */
 static uint64_t chunk_valid(const uint64_t chunk[WALK_CHUNK])
 {
-	uint64_t any = 0;
-	uint64_t valid = 0;
-
-	for (unsigned int j = 0; j < WALK_CHUNK; j++) {
-		any |= chunk[j];
-	}
-	if (!(any & PTE_V)) {
-		return 0; /* most chunks of a sparse tree: one OR per entry */
-	}
-	for (unsigned int j = 0; j < WALK_CHUNK; j++) {
-		valid |= (chunk[j] & PTE_V) << j;
-	}
-	return valid;
+	_Static_assert(PTE_V == 1, "V is bit 0");
+	return mon_word_bits(chunk, WALK_CHUNK, 0);
 }
 
 /* Depth-first over the host's tree in ascending GPA order, with an explicit stack. */

@@ -97,3 +97,49 @@ TEST(mon_load, byte_order_helpers_round_trip)
 	EXPECT_EQ(b[7], 1);
 	EXPECT_EQ(mon_load_le64(b), UINT64_C(0x0102030405060708));
 }
+
+/* The stores build a word and copy it out: any alignment, exactly their bytes. */
+TEST(mon_store, byte_order_stores_write_exactly_their_bytes_at_any_alignment)
+{
+	for (unsigned int at = 0; at < 8; at++) {
+		uint8_t b[32];
+		memset(b, 0xEE, sizeof(b));
+		mon_store_be64(b + at, UINT64_C(0x0102030405060708));
+		mon_store_be32(b + at + 8, 0x090A0B0Cu);
+		mon_store_le64(b + at + 12, UINT64_C(0x1413121110090807));
+		static const uint8_t want[20] = { 1,  2,  3, 4, 5, 6,	 7,    8,    9,	   10,
+						  11, 12, 7, 8, 9, 0x10, 0x11, 0x12, 0x13, 0x14 };
+		EXPECT_MEM_EQ(b + at, want, sizeof(want));
+		for (unsigned int i = 0; i < sizeof(b); i++) {
+			if (i < at || i >= at + 20) {
+				EXPECT_EQ(b[i], 0xEE);
+			}
+		}
+	}
+}
+
+/* mon_word_bits against the definition, for every length and a few bits. */
+TEST(mon_word_bits, gathers_one_bit_of_each_word)
+{
+	uint64_t rng = 7;
+	uint64_t w[64];
+
+	for (unsigned int round = 0; round < 200; round++) {
+		for (unsigned int j = 0; j < 64; j++) {
+			/* Mostly zero words, as page tables are. */
+			w[j] = test_rng_next(&rng) % 4 == 0 ? test_rng_next(&rng) : 0;
+		}
+		size_t n = 1 + round % 64;
+		unsigned int bit = (unsigned int)(round % 3) * 31;
+		uint64_t want = 0;
+		for (size_t j = 0; j < n; j++) {
+			want |= ((w[j] >> bit) & 1) << j;
+		}
+		EXPECT_EQ(mon_word_bits(w, n, bit), want);
+	}
+	memset(w, 0, sizeof(w));
+	EXPECT_EQ(mon_word_bits(w, 64, 0), 0);
+	w[63] = 1;
+	EXPECT_EQ(mon_word_bits(w, 64, 0), UINT64_C(1) << 63);
+	EXPECT_EQ(mon_word_bits(w, 63, 0), 0); /* past @n: not looked at */
+}

@@ -66,6 +66,14 @@ void shim_mem_fini(struct shim_mem *mem);
 /** True when [@pa, @pa + @len) lies entirely in DRAM (len 0: @pa in DRAM). */
 bool shim_mem_is_dram(const struct shim_mem *mem, uint64_t pa, uint64_t len);
 
+/**
+ * True when exact line tracking (shim_mem_use_exact_lines) shows the 4 KiB
+ * page at @pa to hold zeros without reading it: each line either unwritten
+ * since a snapshot that had it zero, or last written by a zeroing memset.
+ * False when it cannot tell (then the page must be read).
+ */
+bool shim_mem_page_known_zero(const struct shim_mem *mem, uint64_t pa);
+
 /** Copies DRAM out; false (nothing copied) when the range is not all DRAM. */
 bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t len);
 

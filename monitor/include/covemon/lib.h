@@ -38,6 +38,14 @@ bool mon_memeq_ct(const void *a, const void *b, size_t n);
 void mon_memzero_explicit(void *p, size_t n);
 
 /**
+ * Bit j set when bit @bit of @w[j] is, for j < @n <= 64 (the valid bits of a
+ * run of page table entries). A library function, not inline in the core: the
+ * fuzzing builds give the core's loops a coverage counter per iteration, and
+ * a count of 64 or 2048 words says nothing.
+ */
+uint64_t mon_word_bits(const uint64_t *w, size_t n, unsigned int bit);
+
+/**
  * The end of [@base, @base + @len): false when the range wraps past 2^64
  * (an untrusted range is rejected, never truncated). @len 0 gives @base.
  */
