@@ -11,7 +11,7 @@
  * answers afl-fuzz itself ("direct" mode): it reads the request, reports its
  * pid, runs the input and writes the status afl-fuzz expects from the fork
  * server, over copies of the fork server's pipes it kept. An empty target
- * goes from 90 k to 220 k exec/s.
+ * goes from 90 k to about 210 k exec/s.
  *
  * AFL++'s own fork server still starts the child (after
  * LLVMFuzzerInitialize, so every child begins with the worlds booted) and
