@@ -1808,7 +1808,8 @@ def bench_afl_empty(seconds, seeds):
         (tmp / "empty.c").write_text(EMPTY_TARGET)
         env = dict(os.environ, AFL_QUIET="1")
         # The driver without edge counters, as the afl preset builds it.
-        rc, out, _, _ = run_capture(["cc", "-O2", "-c", "-o", str(tmp / "afl_driver.o"),
+        rc, out, _, _ = run_capture([need_tool("cc", "clang", package="gcc"), "-O2", "-c",
+                                     "-o", str(tmp / "afl_driver.o"),
                                      str(ROOT / "fuzz" / "common" / "afl_driver.c")], timeout=120)
         if rc == 0:
             rc, out, _, _ = run_capture([cc, "-O2", "-o", str(tmp / "empty"), str(tmp / "empty.c"),

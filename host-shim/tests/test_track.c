@@ -304,3 +304,37 @@ TEST(track, the_monitors_stores_are_reported_in_tracked_builds)
 	}
 	shim_mem_fini(&m);
 }
+
+/*
+ * shim_mem_page_known_zero (I6 reads no page it vouches for): true only when
+ * every line is zero at the snapshot and unwritten, or last written by a
+ * zeroing; a single nonzero line, a line written since, or an address that
+ * is not a page of DRAM make it false.
+ */
+TEST(track, a_page_is_known_zero_only_when_every_line_is)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x3000;
+	uint8_t *raw = exact_page(&m, page, 0x7C0, 9); /* line 31 nonzero at the snapshot */
+
+	if (!raw) {
+		EXPECT_FALSE(shim_track_exact());
+		return;
+	}
+	EXPECT_TRUE(shim_mem_page_known_zero(&m, page + SHIM_PAGE_SIZE)); /* untouched */
+	EXPECT_FALSE(shim_mem_page_known_zero(&m, page));
+	EXPECT_FALSE(shim_mem_page_known_zero(&m, page + SHIM_PAGE_SIZE + 8)); /* not a page */
+	EXPECT_FALSE(shim_mem_page_known_zero(&m, SHIM_DRAM_BASE + 1 * MIB));  /* past DRAM */
+	shim_track_bind(&m);
+	/* The monitor's scrub: a zeroing memset of the whole page. */
+	memset(raw, 0, SHIM_PAGE_SIZE);
+	shim_track_write(raw, SHIM_PAGE_SIZE);
+	shim_track_zeroed(raw, SHIM_PAGE_SIZE);
+	EXPECT_TRUE(shim_mem_page_known_zero(&m, page));
+	/* Written since (even a zero byte): read it. */
+	raw[0x400] = 0;
+	shim_track_write(raw + 0x400, 1);
+	EXPECT_FALSE(shim_mem_page_known_zero(&m, page));
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
