@@ -23,8 +23,10 @@
  *
  * Two facts make this exact. Confidential memory is written only through
  * the shim's tracked paths (shim_mem_write, shim_mem_ptr with write: the
- * monitor maps those pages afresh for every use), which is what
- * shim_mem_watch_pages reports. The monitor's own memory (TVMs, records)
+ * monitor maps those pages afresh for every use; with exact line sets, the
+ * monitor's own stores, each reported), which is what shim_mem_watch_pages
+ * reports. A table page written makes only its TVM's part of the cached
+ * walk stale. The monitor's own memory (TVMs, records)
  * changes only while the monitor runs (w->monitor_entries counts its
  * entries): any other write there is for I1/I4 (and the engine's host-store
  * check) to catch. FUZZ_ORACLE_FULL recomputes everything from scratch;
@@ -371,50 +373,94 @@ static void walk_keys(struct run *r, struct fuzz_walk_key key[FUZZ_TVMS])
 	}
 }
 
+/* Forgets what @walk found for TVM @id: its pages, its counts, its key. */
+static void walk_forget(struct fuzz_walk *walk, uint64_t id)
+{
+	for (size_t idx = 0; idx < FUZZ_CONF_PAGES_MAX; idx++) {
+		if (walk->owner[idx] == id) {
+			walk->owner[idx] = 0;
+			walk->state[idx] = 0;
+		}
+	}
+	walk->data[id] = 0;
+	walk->tables[id] = 0;
+	memset(&walk->key[id - 1], 0, sizeof(walk->key[0]));
+}
+
+/*
+ * Walks the tables of the TVMs in @ids (bit k: TVM id k) into @walk, in place
+ * of what it held for them, checking each page against the records (I2, I3).
+ * The other TVMs' parts stay: a page one of them reaches and one walked here
+ * reaches too is found in two TVMs, as a walk of all would find it.
+ */
+static bool walk_some(struct run *r, struct fuzz_walk *walk, uint32_t ids)
+{
+	struct fuzz_walk_key key[FUZZ_TVMS];
+
+	walk->valid = false;
+	walk_keys(r, key);
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		if (ids >> id & 1) {
+			walk_forget(walk, id);
+			walk->key[id - 1] = key[id - 1];
+		}
+	}
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		const struct mon_tvm_view *t = tvm_view(r, id);
+		struct walk_state ws = { .r = r, .out = walk, .tvm = id };
+
+		if ((ids >> id & 1) && t && !walk_tvm(&ws, t)) {
+			return false;
+		}
+	}
+	walk->valid = true;
+	return true;
+}
+
+#define WALK_ALL_TVMS ((UINT32_C(1) << (FUZZ_TVMS + 1)) - 2)
+_Static_assert(FUZZ_TVMS < 32, "one bit per TVM id");
+
 /* Walks every TVM's tables into @out, checking each page against the records (I2, I3). */
 static bool walk_all(struct run *r, struct fuzz_walk *out)
 {
 	memset(out, 0, sizeof(*out));
-	walk_keys(r, out->key);
-	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
-		const struct mon_tvm_view *t = tvm_view(r, id);
-		struct walk_state ws = { .r = r, .out = out, .tvm = id };
-
-		if (t && !walk_tvm(&ws, t)) {
-			return false;
-		}
-	}
-	out->valid = true;
-	return true;
+	return walk_some(r, out, WALK_ALL_TVMS);
 }
 
-/* Whether the cached walk still describes the tables: same TVMs, no table page written. */
-static bool walk_current(struct run *r, const struct fuzz_walk *walk)
+/*
+ * The TVMs whose part of the cached walk may no longer describe their
+ * tables: another TVM (or none) under the id, or one of their table pages
+ * written. 0: the whole walk is current.
+ */
+static uint32_t walk_stale(struct run *r, const struct fuzz_walk *walk)
 {
 	struct fuzz_world *fw = r->fw;
 	struct fuzz_walk_key key[FUZZ_TVMS];
 	const uint32_t *written;
 	size_t n = shim_mem_watch_pages(&fw->w->mem, &written);
 	uint64_t first = (fw->conf.base - fw->w->mem.base) / SHIM_PAGE_SIZE;
+	uint32_t stale = 0;
 
 	if (!walk->valid) {
-		return false;
+		return WALK_ALL_TVMS;
 	}
 	/* The TVMs are the monitor's memory: unchanged while it did not run. */
 	if (r->monitor_ran) {
 		walk_keys(r, key);
-		if (memcmp(key, walk->key, sizeof(key)) != 0) {
-			return false;
+		for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+			if (memcmp(&key[id - 1], &walk->key[id - 1], sizeof(key[0])) != 0) {
+				stale |= UINT32_C(1) << id;
+			}
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t idx = written[i] - first;
 		if (written[i] >= first && idx < FUZZ_CONF_PAGES_MAX &&
 		    walk->state[idx] == MON_PAGE_TVM_PT) {
-			return false;
+			stale |= UINT32_C(1) << walk->owner[idx];
 		}
 	}
-	return true;
+	return stale;
 }
 
 /* The records of pages the cached walk reached still say what the walk found (I2, I3). */
@@ -493,21 +539,21 @@ static bool check_tvms(struct run *r)
 		return walk_all(r, &fw->walk_full) && check_accounting(r, &fw->walk_full);
 	}
 	struct fuzz_walk *walk = &fw->cache.walk;
-	bool current = fw->cache.valid && walk_current(r, walk);
-	if (current && r->nchanged == 0) {
+	uint32_t stale = fw->cache.valid ? walk_stale(r, walk) : WALK_ALL_TVMS;
+	if (!stale && r->nchanged == 0) {
 		return true; /* same tables, same records: same verdict */
 	}
-	if (current) {
-		if (!check_changed_against_walk(r, walk)) {
-			return false;
-		}
-	} else {
+	if (stale) {
 		fw->cache.walk_gen++;
 		fw->log.walk = true;
-		if (!walk_all(r, walk)) {
+		if (!(stale == WALK_ALL_TVMS ? walk_all(r, walk) : walk_some(r, walk, stale))) {
 			walk->valid = false;
 			return false;
 		}
+	}
+	/* The records of pages the TVMs not walked again reach. */
+	if (!check_changed_against_walk(r, walk)) {
+		return false;
 	}
 	return check_accounting(r, walk);
 }

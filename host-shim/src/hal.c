@@ -189,7 +189,10 @@ static void check_mon_access(struct shim_world *w, uint64_t pa, size_t len, enum
 void *hal_mon_map(paddr_t pa, size_t len)
 {
 	struct shim_world *w = world();
-	uint8_t *p = shim_mem_ptr(&w->mem, pa_addr(pa), len, true);
+	/* With exact line sets each store through the pointer is reported (shim/track.h):
+	 * marking the whole range would make the reset and the oracle redo lines never
+	 * written. Otherwise the range counts as written. */
+	uint8_t *p = shim_mem_ptr(&w->mem, pa_addr(pa), len, !w->mem.lines_exact);
 
 	if (!p) {
 		hal_panic("hal_mon_map of a range that is not RAM");

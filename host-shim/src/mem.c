@@ -157,13 +157,8 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
 
 	if (pa < mem->watch_base + mem->watch_size && mem->watch_base < pa + len) {
-		mem->watch_writes++;
-		/* The watched region is page aligned and in DRAM (shim_mem_watch). */
-		size_t wfirst = (size_t)((mem->watch_base - mem->base) / SHIM_PAGE_SIZE);
-		size_t wlast = wfirst + (size_t)(mem->watch_size / SHIM_PAGE_SIZE) - 1;
-		for (size_t p = first > wfirst ? first : wfirst; p <= last && p <= wlast; p++) {
-			page_set_add(&mem->watch_written, p);
-		}
+		mem->watch_writes++; /* its pages join watch_written as shim_track_lines marks them
+				      */
 	}
 
 	for (size_t p = first; p <= last; p++) {
@@ -692,6 +687,8 @@ void shim_mem_watch(struct shim_mem *mem, uint64_t base, uint64_t size)
 	page_set_clear(&mem->watch_written);
 	mem->watch_base = base;
 	mem->watch_size = end > base ? end - base : 0;
+	mem->watch_first = mem->watch_size ? (size_t)((base - mem->base) / SHIM_PAGE_SIZE) : 0;
+	mem->watch_pages = (size_t)(mem->watch_size / SHIM_PAGE_SIZE);
 }
 
 size_t shim_mem_watch_pages(const struct shim_mem *mem, const uint32_t **pages)

@@ -64,9 +64,22 @@ static inline void set_add(struct shim_line_set *set, size_t page, uint64_t line
 	set->mask[page] = old | lines;
 }
 
-/* @lines of @page written: in each of @mem's sets, no longer known to be zero. */
+/*
+ * @lines of @page written: in each of @mem's sets, no longer known to be
+ * zero; the page is touched, and in watch_written when watched. Every write
+ * the shim learns of comes here, its own (shim_mem_mark_written) and, in
+ * tracked builds, each store of the monitor's.
+ */
 static inline void mark(struct shim_mem *mem, size_t page, uint64_t lines)
 {
+	uint64_t bit = UINT64_C(1) << (page % 64);
+
+	mem->touched[page / 64] |= bit;
+	if (page - mem->watch_first < mem->watch_pages &&
+	    !(mem->watch_written.bits[page / 64] & bit)) {
+		mem->watch_written.bits[page / 64] |= bit;
+		mem->watch_written.list[mem->watch_written.count++] = (uint32_t)page;
+	}
 	set_add(&mem->lines_reset, page, lines);
 	set_add(&mem->lines_mark, page, lines);
 	set_add(&mem->lines_check, page, lines);

@@ -63,6 +63,40 @@ TEST(track, writes_reported_by_shim_code_count_only_in_the_bound_dram)
 	shim_mem_fini(&m);
 }
 
+/*
+ * The monitor's own stores (reported one by one, as shim_track_write does
+ * here) feed the watch and the touched pages as the shim's writes do: with
+ * exact line sets the HAL no longer marks a page the monitor maps, so an
+ * oracle watching confidential memory learns of a table write only this way.
+ */
+TEST(track, reported_stores_join_the_watched_pages_and_the_touched_ones)
+{
+	struct shim_mem m;
+	const uint32_t *pages;
+
+	ASSERT_TRUE(shim_mem_init(&m, SHIM_DRAM_BASE, 1 * MIB));
+	shim_mem_watch(&m, SHIM_DRAM_BASE + 0x10000, 0x4000); /* pages 16..19 */
+	shim_track_bind(&m);
+	shim_track_write(m.dram + 0x12040, 8);
+	shim_track_write(m.dram + 0x12080, 8);	/* the same page again: listed once */
+	shim_track_write(m.dram + 0xF000, 8);	/* below the watched region */
+	shim_track_write(m.dram + 0x14000, 8);	/* just above it */
+	shim_track_write(m.dram + 0x13FF8, 16); /* the last watched page and the next */
+	ASSERT_EQ(shim_mem_watch_pages(&m, &pages), 2);
+	EXPECT_EQ(pages[0], 0x12);
+	EXPECT_EQ(pages[1], 0x13);
+	EXPECT_EQ(m.watch_writes, 0); /* counts the shim's own writes only */
+	for (unsigned int p = 0xF; p <= 0x14; p++) {
+		EXPECT_EQ((m.touched[0] >> p) & 1, p != 0x10 && p != 0x11);
+	}
+	shim_mem_watch_clear(&m);
+	shim_track_write(m.dram + 0x12000, 1); /* written again after the clear: listed again */
+	ASSERT_EQ(shim_mem_watch_pages(&m, &pages), 1);
+	EXPECT_EQ(pages[0], 0x12);
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
+
 TEST(track, copy_and_compare_take_only_the_lines_in_the_set_and_the_range)
 {
 	struct shim_mem m;

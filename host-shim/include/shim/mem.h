@@ -42,6 +42,7 @@ struct shim_mem {
 	uint64_t watch_base; /* a region whose writes are counted (shim_mem_watch) */
 	uint64_t watch_size;
 	uint64_t watch_writes;
+	size_t watch_first, watch_pages;    /* the watched region in pages from base */
 	struct shim_page_set watch_written; /* watched pages written since shim_mem_watch_clear */
 	struct shim_page_set unpoisoned;    /* pages unpoisoned since shim_mem_unpoisoned_clear */
 	size_t vouch_first, vouch_end;	    /* pages shim_mem_vouch_unchanged vouched for */
