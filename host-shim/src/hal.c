@@ -104,10 +104,14 @@ static bool access_ok(const struct shim_hart *h, const struct shim_mem *mem, uin
 		return false;
 	}
 	if (priv == SHIM_PRIV_M) {
-		bool m_bound = pmp->smepmp && (pmp->mseccfg & (HAL_MSECCFG_MML | HAL_MSECCFG_MMWP));
-		for (unsigned int i = 0; i < pmp->count && !m_bound; i++) {
-			m_bound = pmp->cfg[i] & HAL_PMP_L;
+		/* Every entry's L bit at once: no early exit, so the compiler vectorises it. */
+		uint8_t any = 0;
+		for (unsigned int i = 0; i < pmp->count; i++) {
+			any |= pmp->cfg[i];
 		}
+		bool m_bound =
+			(pmp->smepmp && (pmp->mseccfg & (HAL_MSECCFG_MML | HAL_MSECCFG_MMWP))) ||
+			(any & HAL_PMP_L);
 		if (!m_bound) {
 			return true; /* no rule binds M-mode: every DRAM access succeeds */
 		}

@@ -227,12 +227,17 @@ static uint64_t lines_known_zero(const struct shim_mem *mem, size_t p)
 	return (~written & mem->snap_zero_lines[p]) | (written & mem->lines_zeroed[p]);
 }
 
-bool shim_mem_page_known_zero(const struct shim_mem *mem, uint64_t pa)
+uint64_t shim_mem_lines_known_zero(const struct shim_mem *mem, uint64_t pa)
 {
 	if (!shim_mem_is_dram(mem, pa, SHIM_PAGE_SIZE) || (pa - mem->base) % SHIM_PAGE_SIZE) {
-		return false;
+		return 0;
 	}
-	return lines_known_zero(mem, (size_t)((pa - mem->base) / SHIM_PAGE_SIZE)) == UINT64_MAX;
+	return lines_known_zero(mem, (size_t)((pa - mem->base) / SHIM_PAGE_SIZE));
+}
+
+bool shim_mem_page_known_zero(const struct shim_mem *mem, uint64_t pa)
+{
+	return shim_mem_lines_known_zero(mem, pa) == UINT64_MAX;
 }
 
 /* Of @lines (a page's, from @page), those holding a nonzero byte in [@from, @to). */

@@ -369,6 +369,30 @@ TEST(track, a_page_is_known_zero_only_when_every_line_is)
 	raw[0x400] = 0;
 	shim_track_write(raw + 0x400, 1);
 	EXPECT_FALSE(shim_mem_page_known_zero(&m, page));
+	EXPECT_EQ(shim_mem_lines_known_zero(&m, page), ~(UINT64_C(1) << 16));
+	shim_track_bind(NULL);
+	shim_mem_fini(&m);
+}
+
+TEST(track, lines_are_known_zero_one_by_one)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x3000;
+	uint8_t *raw = exact_page(&m, page, 0x7C0, 9); /* line 31 nonzero at the snapshot */
+
+	if (!raw) {
+		EXPECT_FALSE(shim_track_exact());
+		return;
+	}
+	EXPECT_EQ(shim_mem_lines_known_zero(&m, page), ~(UINT64_C(1) << 31));
+	EXPECT_EQ(shim_mem_lines_known_zero(&m, page + 8), 0); /* not a page */
+	shim_track_bind(&m);
+	raw[0x48] = 1; /* line 1: written */
+	shim_track_write(raw + 0x48, 1);
+	memset(raw + 0x7C0, 0, 64); /* line 31: zeroed */
+	shim_track_write(raw + 0x7C0, 64);
+	shim_track_zeroed(raw + 0x7C0, 64);
+	EXPECT_EQ(shim_mem_lines_known_zero(&m, page), ~(UINT64_C(1) << 1));
 	shim_track_bind(NULL);
 	shim_mem_fini(&m);
 }

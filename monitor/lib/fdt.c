@@ -716,6 +716,89 @@ mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size)
 	}
 }
 
+/* True when the FDT_PROP token at @off holds exactly the string @value (@size bytes with its NUL).
+ */
+static bool fdt_prop_value_is(const struct fdt *fdt, uint32_t off, const char *value, uint32_t size)
+{
+	const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
+
+	return mon_load_be32(p) == size && mon_memcmp(p + 8, value, size) == 0;
+}
+
+/*
+ * The walk of fdt_memory with the stack of open nodes, counting on the way
+ * the cpu nodes right below the first node named as /cpus is: at depth 2,
+ * the root's children in order, as fdt_path_offset finds it.
+ */
+mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *base, uint64_t *size)
+{
+	static const char type[] = "device_type";
+	static const char memory[] = "memory";
+	static const char cpu[] = "cpu";
+	uint32_t stack[FDT_MAX_DEPTH];
+	uint32_t depth = 0;
+	uint32_t typed = 0; /* bit d: the open node at depth d + 1 had its device_type */
+	uint32_t off = 0;
+	uint32_t next = 0;
+	int cpus_node = FDT_NO_NODE;
+	int mem_node = FDT_NO_NODE;
+	int mem_parent = FDT_NO_NODE;
+	bool walking = true;
+
+	*cpus = 0;
+	if (!fdt_sane(fdt)) {
+		return MON_ERR_INVALID_PARAM;
+	}
+	while (walking) {
+		uint32_t tag = fdt_next_token(fdt, off, &next);
+		uint32_t bit = depth ? UINT32_C(1) << (depth - 1) : 0;
+
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (depth == FDT_MAX_DEPTH) {
+				walking = false; /* deeper than fdt_init allows */
+				break;
+			}
+			stack[depth++] = off;
+			typed &= ~(UINT32_C(1) << (depth - 1));
+			if (depth == 2 && cpus_node == FDT_NO_NODE &&
+			    fdt_name_matches(fdt, (int)off, "cpus", 4, false)) {
+				cpus_node = (int)off;
+			}
+			break;
+		case FDT_END_NODE:
+			walking = depth != 0;
+			depth -= walking;
+			break;
+		case FDT_PROP:
+			if (depth == 0 || (typed & bit) ||
+			    !fdt_prop_named(fdt, off, type, sizeof(type) - 1)) {
+				break;
+			}
+			typed |= bit;
+			if (mem_node == FDT_NO_NODE &&
+			    fdt_prop_value_is(fdt, off, memory, sizeof(memory))) {
+				mem_node = (int)stack[depth - 1];
+				mem_parent = depth >= 2 ? (int)stack[depth - 2] : FDT_NO_NODE;
+			}
+			if (depth == 3 && cpus_node != FDT_NO_NODE &&
+			    stack[1] == (uint32_t)cpus_node &&
+			    fdt_prop_value_is(fdt, off, cpu, sizeof(cpu)) &&
+			    fdt_is_cpu_name(fdt, (int)stack[2])) {
+				(*cpus)++;
+			}
+			break;
+		case FDT_NOP: break;
+		default: walking = false; /* FDT_END, or a bad token */
+		}
+		off = next;
+	}
+	if (mem_node == FDT_NO_NODE) {
+		return MON_ERR_NOT_SUPPORTED;
+	}
+	return fdt_read_reg_below(fdt, mem_parent, mem_node, 0, base, size);
+}
+
 mon_err_t fdt_rsv_entry(const struct fdt *fdt, unsigned int index, uint64_t *addr, uint64_t *size)
 {
 	if (!fdt_sane(fdt)) {

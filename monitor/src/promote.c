@@ -292,10 +292,9 @@ static mon_err_t parse_fdt(struct promote *p, uint64_t fdt_gpa)
 	uint8_t *buf = hal_mon_map(pa_init(scratch), npages * MON_PAGE_SIZE);
 	err = MON_ERR_INVALID_ADDRESS;
 	if (memaccess_guest_read(p->mon, p->tvm, fdt_gpa, buf, total) == MON_OK &&
-	    fdt_init(&fdt, buf, total) == MON_OK) {
-		cpus = fdt_count_cpus(&fdt);
-		if (cpus >= 1 && cpus <= MON_MAX_VCPUS &&
-		    fdt_memory(&fdt, &mem_base, &mem_size) == MON_OK && mem_size &&
+	    fdt_init(&fdt, buf, total) == MON_OK &&
+	    fdt_vm_layout(&fdt, &cpus, &mem_base, &mem_size) == MON_OK) {
+		if (cpus >= 1 && cpus <= MON_MAX_VCPUS && mem_size &&
 		    mon_range_within(mem_base, mem_size, 0, gstage_gpa_limit(p->tvm->mode))) {
 			p->tvm->vcpu_count = (uint8_t)cpus;
 			p->tvm->mem_gpa = mem_base;

@@ -315,8 +315,19 @@ static unsigned int exercise(const struct fdt *f, bool with_reg, unsigned int *a
 	uint32_t v;
 
 	*answered = 0;
-	(void)fdt_count_cpus(f);
-	*answered += fdt_memory(f, &a, &s) == MON_OK;
+	/* fdt_vm_layout answers both questions as the two readers do. */
+	unsigned int cpus = fdt_count_cpus(f);
+	mon_err_t mem = fdt_memory(f, &a, &s);
+	uint64_t a2 = ~a;
+	uint64_t s2 = ~s;
+	unsigned int cpus2 = cpus + 1;
+	EXPECT_EQ(fdt_vm_layout(f, &cpus2, &a2, &s2), mem);
+	EXPECT_EQ(cpus2, cpus);
+	if (mem == MON_OK) {
+		EXPECT_EQ(a2, a);
+		EXPECT_EQ(s2, s);
+	}
+	*answered += mem == MON_OK;
 	*answered += fdt_initrd(f, &a, &s) == MON_OK;
 	*answered += fdt_rsv_entry(f, 0, &a, &s) == MON_OK;
 	*answered += fdt_rsv_entry(f, 1, &a, &s) == MON_OK;
@@ -1453,6 +1464,89 @@ TEST(fdt_memory, reads_only_a_node_first_device_type)
 	build_memory_tree(&b, false, "odd", types, 2);
 	ASSERT_EQ(b_parse(&b, &f), MON_OK);
 	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
+}
+
+/*
+ * A tree built to trip a one-walk reader: a "cpus" node one level too deep
+ * and before /cpus, a second /cpus, a cpu node whose first device_type is
+ * not "cpu", "cpu-map", a cpu typed second; the first memory node nested
+ * two deep and a later one that must not win.
+ */
+static void build_layout_decoys(struct fdt_builder *b)
+{
+	static const uint32_t reg1[] = { 0x0, 0x40000000u, 0x0, 0x200000 };
+	static const uint32_t reg2[] = { 0x0, 0x80000000u, 0x0, 0x100000 };
+
+	b_start(b);
+	begin_node(b, "");
+	prop_u32(b, "#address-cells", 2);
+	prop_u32(b, "#size-cells", 2);
+	begin_node(b, "soc");
+	prop_u32(b, "#address-cells", 2);
+	prop_u32(b, "#size-cells", 2);
+	begin_node(b, "cpus"); /* /soc/cpus: not /cpus */
+	begin_node(b, "cpu@0");
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	end_node(b);
+	begin_node(b, "ram@40000000");
+	prop_str(b, "device_type", "memory");
+	prop_cells(b, "reg", reg1, 4);
+	end_node(b);
+	end_node(b);
+	begin_node(b, "cpus@0");
+	begin_node(b, "cpu@0");
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	begin_node(b, "cpu@1");
+	prop_str(b, "device_type", "memory"); /* the first device_type decides */
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	begin_node(b, "cpu-map");
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	begin_node(b, "cpu");
+	prop_str(b, "status", "okay");
+	prop_str(b, "device_type", "cpu");
+	begin_node(b, "cpu@9"); /* a grandchild of /cpus */
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	end_node(b);
+	end_node(b);
+	begin_node(b, "cpus"); /* a second /cpus: fdt_path_offset finds the first */
+	begin_node(b, "cpu@2");
+	prop_str(b, "device_type", "cpu");
+	end_node(b);
+	end_node(b);
+	begin_node(b, "memory@80000000");
+	prop_str(b, "device_type", "memory");
+	prop_cells(b, "reg", reg2, 4);
+	end_node(b);
+	end_node(b);
+	finish(b);
+}
+
+TEST(fdt_vm_layout, answers_as_the_two_readers_on_decoys)
+{
+	struct fdt_builder b;
+	struct fdt f;
+	uint64_t base = 0;
+	uint64_t size = 0;
+	unsigned int cpus = 0;
+
+	build_layout_decoys(&b);
+	ASSERT_EQ(b_parse(&b, &f), MON_OK);
+	EXPECT_EQ(fdt_count_cpus(&f), 2); /* cpu@0 and cpu, under cpus@0 */
+	ASSERT_EQ(fdt_memory(&f, &base, &size), MON_OK);
+	EXPECT_EQ(base, 0x40000000u); /* /soc/ram@40000000 comes first */
+	EXPECT_EQ(size, 0x200000);
+	base = size = 0;
+	ASSERT_EQ(fdt_vm_layout(&f, &cpus, &base, &size), MON_OK);
+	EXPECT_EQ(cpus, 2);
+	EXPECT_EQ(base, 0x40000000u);
+	EXPECT_EQ(size, 0x200000);
+	EXPECT_EQ(fdt_vm_layout(NULL, &cpus, &base, &size), MON_ERR_INVALID_PARAM);
+	EXPECT_EQ(cpus, 0);
 }
 
 TEST(fdt_memory, refuses_a_root_typed_memory)

@@ -75,6 +75,13 @@ bool shim_mem_is_dram(const struct shim_mem *mem, uint64_t pa, uint64_t len);
  */
 bool shim_mem_page_known_zero(const struct shim_mem *mem, uint64_t pa);
 
+/**
+ * The same per 64-byte line: bit k set when line k of the 4 KiB page at @pa
+ * is known to hold zeros. 0 when it cannot tell (no exact line sets, no
+ * snapshot, not a page of DRAM).
+ */
+uint64_t shim_mem_lines_known_zero(const struct shim_mem *mem, uint64_t pa);
+
 /** Copies DRAM out; false (nothing copied) when the range is not all DRAM. */
 bool shim_mem_read(const struct shim_mem *mem, uint64_t pa, void *dst, size_t len);
 

@@ -165,6 +165,14 @@ unsigned int fdt_count_cpus(const struct fdt *fdt);
 MON_WUR mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size);
 
 /**
+ * fdt_count_cpus() into *@cpus and fdt_memory() as the result, in one walk
+ * of the tokens instead of one per question (promote asks both of every
+ * TVM's devicetree).
+ */
+MON_WUR mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *base,
+				uint64_t *size);
+
+/**
  * Reads entry @index of the memory reservation block (DT spec v0.4 section
  * 5.3). Returns MON_OK with *@addr and *@size set, or MON_ERR_INVALID_PARAM
  * when @index is at or past the terminating (0, 0) entry or @fdt is not a
