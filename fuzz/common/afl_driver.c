@@ -8,10 +8,13 @@
  * from waitpid, tells afl-fuzz, and wakes the child with SIGCONT on the next
  * request: five to seven context switches per input, 11 us on this machine,
  * more than half of what the sequence target itself needs. Here the child
- * answers afl-fuzz itself ("direct" mode): it reads the request, reports its
- * pid, runs the input and writes the status afl-fuzz expects from the fork
- * server, over copies of the fork server's pipes it kept. An empty target
- * goes from 90 k to about 210 k exec/s.
+ * answers afl-fuzz itself ("direct" mode): it reads the request, runs the
+ * input and writes the status afl-fuzz expects from the fork server, over
+ * copies of the fork server's pipes it kept. The pid afl-fuzz reads after
+ * each request goes out with the status before it, in the same write: it
+ * waits in the pipe, so afl-fuzz is not woken in the middle of an input
+ * (two context switches per input). An empty target goes from 90 k to
+ * about 210 k exec/s.
  *
  * AFL++'s own fork server still starts the child (after
  * LLVMFuzzerInitialize, so every child begins with the worlds booted) and
@@ -96,13 +99,6 @@ static void on_kill_signal(int sig)
 	}
 }
 
-static void put(int fd, uint32_t v)
-{
-	if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v)) {
-		_exit(1); /* afl-fuzz is gone */
-	}
-}
-
 /* COVEMON_AFL_DRIVER_LOG=FILE: each child appends the mode it runs in (tests). */
 static void note_mode(const char *mode)
 {
@@ -130,16 +126,23 @@ static bool get(int fd)
  */
 static void direct_loop(int ctl, int st)
 {
+	const uint32_t reply[2] = { STOPPED, (uint32_t)getpid() };
+
 	for (;;) {
 		running = 1;
 		(void)LLVMFuzzerTestOneInput(__afl_fuzz_ptr, *__afl_fuzz_len);
 		running = 0; /* before the status: a kill from now on changes nothing */
-		put(st, STOPPED);
+		/*
+		 * The status, and the pid afl-fuzz reads right after its next
+		 * request, in one write: the pid waits in the pipe, so afl-fuzz
+		 * does not wake in the middle of the next input to collect it.
+		 */
+		if (write(st, reply, sizeof(reply)) != (ssize_t)sizeof(reply)) {
+			_exit(1); /* afl-fuzz is gone */
+		}
 		if (!get(ctl)) {
 			_exit(0);
 		}
-		running = 1; /* before the pid: afl-fuzz kills only pids it has read */
-		put(st, (uint32_t)getpid());
 	}
 }
 
