@@ -96,13 +96,17 @@ static void openssl_seal(const uint8_t key[32], const uint8_t iv[12], const void
 			 size_t aad_len, const void *pt, size_t len, void *ct, uint8_t tag[16])
 {
 	static EVP_CIPHER_CTX *ctx;
+	static bool ready;
 	int n = 0;
 	bool ok;
 
+	/* The cipher is set once: naming it on every call made OpenSSL look it up
+	 * in its providers again, most of the seal's time. Then only key and IV. */
 	if (!ctx) {
 		ctx = EVP_CIPHER_CTX_new();
+		ready = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1;
 	}
-	ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, iv) == 1 &&
+	ok = ready && EVP_EncryptInit_ex(ctx, NULL, NULL, key, iv) == 1 &&
 	     (aad_len == 0 || EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1) &&
 	     (len == 0 || EVP_EncryptUpdate(ctx, ct, &n, pt, (int)len) == 1) &&
 	     EVP_EncryptFinal_ex(ctx, (uint8_t *)ct + len, &n) == 1 &&
