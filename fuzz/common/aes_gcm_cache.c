@@ -2,8 +2,9 @@
 /*
  * aes_gcm_encrypt and aes_gcm_decrypt for the monitor-level fuzz targets:
  * the other side of the link seam in covemon/aes_gcm.h. Each remembers the
- * result of the last call it computed in a slot chosen by the call's inputs,
- * and gives it back when the same call comes again.
+ * results of the calls it computed in a set of two slots chosen by the
+ * call's inputs (the one used last stays when a third call comes), and gives
+ * a result back when the same call comes again.
  *
  * Why: every promote with a TAP opens it (two decryptions), BUILD_VM seals
  * one (two encryptions), and the monitor's constant-time portable cipher
@@ -39,7 +40,10 @@ struct entry {
 	uint8_t out[AES_GCM_CACHE_MAX_LEN];
 };
 
-static struct entry table[1u << AES_GCM_CACHE_BITS];
+#define SETS (1u << (AES_GCM_CACHE_BITS - 1))
+
+static struct entry table[2 * SETS]; /* SETS sets of two ways */
+static uint8_t mru[SETS];	     /* per set: the way used last */
 static struct aes_gcm_cache_stats stats;
 
 static uint64_t load64(const uint8_t *p, size_t len)
@@ -81,25 +85,34 @@ static bool fits(size_t aad_len, size_t len)
 static struct entry *find(bool decrypt, const uint8_t *key, const uint8_t *iv, const void *aad,
 			  size_t aad_len, const void *in, size_t len, const uint8_t *tag)
 {
-	struct entry *e = &table[aes_gcm_cache_slot(key, iv, aad, aad_len, in, len)];
+	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, in, len) >> 1;
 
-	if (!e->used || e->decrypt != decrypt || e->len != len || e->aad_len != aad_len ||
-	    memcmp(e->key, key, sizeof(e->key)) != 0 || memcmp(e->iv, iv, sizeof(e->iv)) != 0 ||
-	    (aad_len && memcmp(e->aad, aad, aad_len) != 0) ||
-	    (len && memcmp(e->in, in, len) != 0) ||
-	    (decrypt && memcmp(e->tag, tag, sizeof(e->tag)) != 0)) {
-		return NULL;
+	for (unsigned int w = 0; w < 2; w++) {
+		struct entry *e = &table[2 * set + w];
+		if (!e->used || e->decrypt != decrypt || e->len != len || e->aad_len != aad_len ||
+		    memcmp(e->key, key, sizeof(e->key)) != 0 ||
+		    memcmp(e->iv, iv, sizeof(e->iv)) != 0 ||
+		    (aad_len && memcmp(e->aad, aad, aad_len) != 0) ||
+		    (len && memcmp(e->in, in, len) != 0) ||
+		    (decrypt && memcmp(e->tag, tag, sizeof(e->tag)) != 0)) {
+			continue;
+		}
+		mru[set] = (uint8_t)w;
+		return e;
 	}
-	return e;
+	return NULL;
 }
 
-/* The slot for a call about to run, with its inputs recorded (before an
- * in-place call overwrites them). */
+/* The way of the call's set not used last, with the call's inputs recorded
+ * (before an in-place call overwrites them). */
 static struct entry *record(bool decrypt, const uint8_t *key, const uint8_t *iv, const void *aad,
 			    size_t aad_len, const void *in, size_t len, const uint8_t *tag)
 {
-	struct entry *e = &table[aes_gcm_cache_slot(key, iv, aad, aad_len, in, len)];
+	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, in, len) >> 1;
+	unsigned int w = mru[set] ^ 1u;
+	struct entry *e = &table[2 * set + w];
 
+	mru[set] = (uint8_t)w;
 	e->used = false;
 	e->decrypt = decrypt;
 	memcpy(e->key, key, sizeof(e->key));
@@ -171,5 +184,6 @@ struct aes_gcm_cache_stats aes_gcm_cache_stats(void)
 void aes_gcm_cache_clear(void)
 {
 	memset(table, 0, sizeof(table));
+	memset(mru, 0, sizeof(mru));
 	memset(&stats, 0, sizeof(stats));
 }

@@ -118,6 +118,55 @@ static size_t slot_of(const struct call *c)
 }
 
 /*
+ * Two calls with the same slot, taking turns: both stay in its set (slot /
+ * 2), so after the first round every call is answered from the table. A
+ * direct-mapped table would evict one with the other every time.
+ */
+TEST(aes_gcm_cache, two_calls_sharing_a_set_both_stay)
+{
+	static struct call a;
+	static struct call b;
+	static uint8_t ct[sizeof(a.pt)];
+	uint8_t tag[AES_GCM_TAG_SIZE];
+	uint64_t seed = 5;
+	bool found = false;
+
+	random_call(&seed, &a);
+	a.len = 100;
+	a.aad_len = 20;
+	for (unsigned int tries = 0; tries < 100000 && !found; tries++) {
+		b = a;
+		test_rng_fill(&seed, b.pt, 8);
+		found = slot_of(&b) == slot_of(&a) && memcmp(b.pt, a.pt, 8) != 0;
+	}
+	ASSERT_TRUE(found);
+	aes_gcm_cache_clear();
+	for (unsigned int round = 0; round < 3; round++) {
+		aes_gcm_encrypt(a.key, a.iv, a.aad, a.aad_len, a.pt, a.len, ct, tag);
+		aes_gcm_encrypt(b.key, b.iv, b.aad, b.aad_len, b.pt, b.len, ct, tag);
+	}
+	struct aes_gcm_cache_stats st = aes_gcm_cache_stats();
+	EXPECT_EQ(st.misses, 2);
+	EXPECT_EQ(st.hits, 4);
+	/* A third call in the set takes the way used less recently: b's. */
+	static struct call c;
+	found = false;
+	for (unsigned int tries = 0; tries < 100000 && !found; tries++) {
+		c = a;
+		test_rng_fill(&seed, c.pt, 8);
+		found = slot_of(&c) / 2 == slot_of(&a) / 2 && memcmp(c.pt, a.pt, 8) != 0 &&
+			memcmp(c.pt, b.pt, 8) != 0;
+	}
+	ASSERT_TRUE(found);
+	aes_gcm_encrypt(a.key, a.iv, a.aad, a.aad_len, a.pt, a.len, ct, tag); /* a: used last */
+	aes_gcm_encrypt(c.key, c.iv, c.aad, c.aad_len, c.pt, c.len, ct, tag); /* evicts b */
+	aes_gcm_encrypt(a.key, a.iv, a.aad, a.aad_len, a.pt, a.len, ct, tag);
+	st = aes_gcm_cache_stats();
+	EXPECT_EQ(st.misses, 3);
+	EXPECT_EQ(st.hits, 6);
+}
+
+/*
  * Calls equal to a recorded one but for one input (key, IV, AAD, a byte of
  * the message, the tag, the direction), chosen to land in the same slot: each
  * gets its own result, however they take turns. A table that matched on less
