@@ -53,6 +53,7 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 	/* Address before configuration: a lock in cfg would freeze the address. An
 	 * entry that already holds its value is passed over: writing it would change
 	 * nothing, whatever the locks (most entries, on every entry and exit). */
+	uint64_t written = 0; /* entries written (HAL_PMP_MAX is 64) */
 	for (unsigned int i = 0; i < pmp->count; i++) {
 		uint64_t addr = i < layout->count ? layout->entry[i].addr : 0;
 		uint8_t cfg = i < layout->count ? layout->entry[i].cfg : 0;
@@ -61,14 +62,20 @@ mon_err_t hal_pmp_write(hart_t hart, const struct hal_pmp_layout *layout)
 		}
 		(void)shim_pmp_write_addr(pmp, i, addr);
 		(void)shim_pmp_write_cfg(pmp, i, cfg);
+		written |= UINT64_C(1) << i;
 	}
 	if (layout->mseccfg || pmp->smepmp) {
 		if (!shim_pmp_write_mseccfg(pmp, layout->mseccfg) && layout->mseccfg) {
 			err = MON_ERR_DENIED_LOCKED;
 		}
 	}
-	/* Read back: a locked entry (or WARL) that kept another value is an error. */
-	for (unsigned int i = 0; i < pmp->count; i++) {
+	/* Read back: a locked entry (or WARL) that kept another value is an error.
+	 * The entries not written held their values already, and writing mseccfg
+	 * changes no entry. */
+	_Static_assert(HAL_PMP_MAX <= 64, "one bit per entry");
+	while (written) {
+		unsigned int i = (unsigned int)__builtin_ctzll(written);
+		written &= written - 1;
 		uint64_t want_addr = i < layout->count ? layout->entry[i].addr : 0;
 		uint8_t want_cfg = i < layout->count ? layout->entry[i].cfg : 0;
 		if (pmp->addr[i] != (want_addr & SHIM_PMP_ADDR_MASK) || pmp->cfg[i] != want_cfg) {

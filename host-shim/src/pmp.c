@@ -32,6 +32,13 @@ static void pmp_decode(struct shim_pmp *pmp, unsigned int i)
 		pmp->lo[i] = 0;
 		pmp->hi[i] = 0;
 	}
+	/* The entries past the last that matches anything need no look. */
+	if (pmp->hi[i] && i >= pmp->active) {
+		pmp->active = i + 1;
+	}
+	while (pmp->active && !pmp->hi[pmp->active - 1]) {
+		pmp->active--;
+	}
 }
 
 static bool pmp_locked(const struct shim_pmp *pmp, unsigned int i)
@@ -218,7 +225,7 @@ struct shim_pmp_verdict shim_pmp_check(const struct shim_pmp *pmp, uint64_t pa, 
 	u128 a = pa;
 	u128 e = a + (len ? len : 1);
 
-	for (unsigned int i = 0; i < pmp->count; i++) {
+	for (unsigned int i = 0; i < pmp->active; i++) {
 		u128 lo = pmp->lo[i];
 		u128 hi = pmp->hi[i]; /* 0 for an entry that matches nothing */
 

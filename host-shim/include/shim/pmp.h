@@ -45,6 +45,7 @@ struct shim_pmp {
 	 */
 	uint64_t lo[HAL_PMP_MAX];
 	uint64_t hi[HAL_PMP_MAX];
+	unsigned int active; /* entries past this one match nothing (hi == 0) */
 };
 
 /** Result of a PMP check. */
