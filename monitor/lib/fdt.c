@@ -658,64 +658,6 @@ unsigned int fdt_count_cpus(const struct fdt *fdt)
 	return n;
 }
 
-/*
- * One walk of the tokens with a stack of open nodes: a node's properties come
- * before its subnodes (checked by fdt_init), so the first node in blob order
- * whose first device_type property is "memory" is met at that property, with
- * its parent on the stack for the cells of its "reg".
- */
-mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size)
-{
-	static const char type[] = "device_type";
-	static const char memory[] = "memory";
-	uint32_t stack[FDT_MAX_DEPTH];
-	uint32_t depth = 0;
-	uint32_t typed = 0; /* bit d: the open node at depth d + 1 had its device_type */
-	uint32_t off = 0;
-	uint32_t next = 0;
-
-	if (!fdt_sane(fdt)) {
-		return MON_ERR_INVALID_PARAM;
-	}
-	for (;;) {
-		uint32_t tag = fdt_next_token(fdt, off, &next);
-		uint32_t bit = depth ? UINT32_C(1) << (depth - 1) : 0;
-
-		switch (tag) {
-		case FDT_BEGIN_NODE:
-			if (depth == FDT_MAX_DEPTH) {
-				return MON_ERR_INVALID_PARAM; /* deeper than fdt_init allows */
-			}
-			stack[depth++] = off;
-			typed &= ~(UINT32_C(1) << (depth - 1));
-			break;
-		case FDT_END_NODE:
-			if (depth == 0) {
-				return MON_ERR_NOT_SUPPORTED;
-			}
-			depth--;
-			break;
-		case FDT_PROP:
-			if (depth == 0 || (typed & bit) ||
-			    !fdt_prop_named(fdt, off, type, sizeof(type) - 1)) {
-				break;
-			}
-			typed |= bit;
-			const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
-			if (mon_load_be32(p) == sizeof(memory) &&
-			    mon_memcmp(p + 8, memory, sizeof(memory)) == 0) {
-				return fdt_read_reg_below(
-					fdt, depth >= 2 ? (int)stack[depth - 2] : FDT_NO_NODE,
-					(int)stack[depth - 1], 0, base, size);
-			}
-			break;
-		case FDT_NOP: break;
-		default: return MON_ERR_NOT_SUPPORTED; /* FDT_END, or a bad token */
-		}
-		off = next;
-	}
-}
-
 /* True when the FDT_PROP token at @off holds exactly the string @value (@size bytes with its NUL).
  */
 static bool fdt_prop_value_is(const struct fdt *fdt, uint32_t off, const char *value, uint32_t size)
@@ -726,9 +668,13 @@ static bool fdt_prop_value_is(const struct fdt *fdt, uint32_t off, const char *v
 }
 
 /*
- * The walk of fdt_memory with the stack of open nodes, counting on the way
- * the cpu nodes right below the first node named as /cpus is: at depth 2,
- * the root's children in order, as fdt_path_offset finds it.
+ * One walk of the tokens with a stack of open nodes. A node's properties
+ * come before its subnodes (checked by fdt_init), so the first node in blob
+ * order whose first device_type property is "memory" is met at that
+ * property, with its parent on the stack for the cells of its "reg". The
+ * cpu nodes are counted on the way, right below the first node named as
+ * /cpus is: at depth 2, the root's children in order, as fdt_path_offset
+ * finds it.
  */
 mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *base, uint64_t *size)
 {
@@ -756,7 +702,11 @@ mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *bas
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (depth == FDT_MAX_DEPTH) {
-				walking = false; /* deeper than fdt_init allows */
+				/* Deeper than fdt_init allows: changed since. */
+				if (mem_node == FDT_NO_NODE) {
+					return MON_ERR_INVALID_PARAM;
+				}
+				walking = false;
 				break;
 			}
 			stack[depth++] = off;
@@ -797,6 +747,13 @@ mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *bas
 		return MON_ERR_NOT_SUPPORTED;
 	}
 	return fdt_read_reg_below(fdt, mem_parent, mem_node, 0, base, size);
+}
+
+mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *size)
+{
+	unsigned int cpus;
+
+	return fdt_vm_layout(fdt, &cpus, base, size);
 }
 
 mon_err_t fdt_rsv_entry(const struct fdt *fdt, unsigned int index, uint64_t *addr, uint64_t *size)

@@ -167,7 +167,8 @@ MON_WUR mon_err_t fdt_memory(const struct fdt *fdt, uint64_t *base, uint64_t *si
 /**
  * fdt_count_cpus() into *@cpus and fdt_memory() as the result, in one walk
  * of the tokens instead of one per question (promote asks both of every
- * TVM's devicetree).
+ * TVM's devicetree). fdt_memory is this walk; fdt_count_cpus finds /cpus
+ * by path, independently (the tests compare the two).
  */
 MON_WUR mon_err_t fdt_vm_layout(const struct fdt *fdt, unsigned int *cpus, uint64_t *base,
 				uint64_t *size);
