@@ -392,7 +392,7 @@ static void walk_keys(struct run *r, struct fuzz_walk_key key[FUZZ_TVMS])
 	}
 }
 
-/* Forgets what @walk found for TVM @id: its pages, its counts, its key. */
+/* Forgets what @walk found for TVM @id: the pages it reached, its counts. */
 static void walk_forget(struct fuzz_walk *walk, uint64_t id)
 {
 	/* Branch-free, so the compiler vectorises it (this runs after every promote). */
@@ -403,32 +403,29 @@ static void walk_forget(struct fuzz_walk *walk, uint64_t id)
 	}
 	walk->data[id] = 0;
 	walk->tables[id] = 0;
-	memset(&walk->key[id - 1], 0, sizeof(walk->key[0]));
 }
 
 /*
- * Walks the tables of the TVMs in @ids (bit k: TVM id k) into @walk, in place
- * of what it held for them, checking each page against the records (I2, I3).
+ * Walks the tables of the TVMs in @ids (bit k: TVM id k) into @walk, which
+ * holds nothing of them, checking each page against the records (I2, I3).
  * The other TVMs' parts stay: a page one of them reaches and one walked here
  * reaches too is found in two TVMs, as a walk of all would find it.
  */
-static bool walk_some(struct run *r, struct fuzz_walk *walk, uint32_t ids)
+static bool walk_ids(struct run *r, struct fuzz_walk *walk, uint32_t ids)
 {
 	struct fuzz_walk_key key[FUZZ_TVMS];
 
 	walk->valid = false;
 	walk_keys(r, key);
 	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
-		if (ids >> id & 1) {
-			walk_forget(walk, id);
-			walk->key[id - 1] = key[id - 1];
-		}
-	}
-	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
 		const struct mon_tvm_view *t = tvm_view(r, id);
 		struct walk_state ws = { .r = r, .out = walk, .tvm = id };
 
-		if ((ids >> id & 1) && t && !walk_tvm(&ws, t)) {
+		if (!(ids >> id & 1)) {
+			continue;
+		}
+		walk->key[id - 1] = key[id - 1];
+		if (t && !walk_tvm(&ws, t)) {
 			return false;
 		}
 	}
@@ -443,7 +440,18 @@ _Static_assert(FUZZ_TVMS < 32, "one bit per TVM id");
 static bool walk_all(struct run *r, struct fuzz_walk *out)
 {
 	memset(out, 0, sizeof(*out));
-	return walk_some(r, out, WALK_ALL_TVMS);
+	return walk_ids(r, out, WALK_ALL_TVMS);
+}
+
+/* Walks again the TVMs in @ids, in place of what @walk held for them. */
+static bool walk_some(struct run *r, struct fuzz_walk *walk, uint32_t ids)
+{
+	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		if (ids >> id & 1) {
+			walk_forget(walk, id);
+		}
+	}
+	return walk_ids(r, walk, ids);
 }
 
 /*

@@ -156,9 +156,10 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 	size_t first = (size_t)((pa - mem->base) / SHIM_PAGE_SIZE);
 	size_t last = (size_t)((pa - mem->base + len - 1) / SHIM_PAGE_SIZE);
 
+	/* Counted here; the pages join watch_written (and touched) as shim_track_lines
+	 * marks their lines. */
 	if (pa < mem->watch_base + mem->watch_size && mem->watch_base < pa + len) {
-		mem->watch_writes++; /* its pages join watch_written as shim_track_lines marks them
-				      */
+		mem->watch_writes++;
 	}
 
 	for (size_t p = first; p <= last; p++) {
@@ -166,7 +167,6 @@ void shim_mem_mark_written(struct shim_mem *mem, uint64_t pa, size_t len)
 			bit_set(mem->dirty, p);
 			mem->dirty_list[mem->dirty_count++] = (uint32_t)p;
 		}
-		bit_set(mem->touched, p);
 	}
 	shim_track_lines(mem, pa - mem->base, len);
 }
