@@ -658,8 +658,7 @@ unsigned int fdt_count_cpus(const struct fdt *fdt)
 	return n;
 }
 
-/* True when the FDT_PROP token at @off holds exactly the string @value (@size bytes with its NUL).
- */
+/* True when the FDT_PROP token at @off holds exactly @value (@size bytes, its NUL included). */
 static bool fdt_prop_value_is(const struct fdt *fdt, uint32_t off, const char *value, uint32_t size)
 {
 	const uint8_t *p = fdt->blob + fdt->struct_off + off + 4;
