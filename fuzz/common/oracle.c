@@ -515,42 +515,63 @@ static bool check_changed_against_walk(struct run *r, const struct fuzz_walk *wa
 	return true;
 }
 
-/* I10 from the records, against what the walk found. */
-static bool check_accounting(struct run *r, const struct fuzz_walk *walk)
-{
-	uint64_t data_owned[FUZZ_TVMS + 1] = { 0 };
-	uint64_t pt_owned[FUZZ_TVMS + 1] = { 0 };
-	uint64_t secret_owned[FUZZ_TVMS + 1] = { 0 };
+enum { OWN_DATA, OWN_PT, OWN_SECRET, OWN_META, OWN_KINDS };
+_Static_assert(OWN_KINDS == sizeof(((struct fuzz_oracle_cache *)0)->owned[0]) / sizeof(uint32_t),
+	       "a count per kind");
 
+/* What a record counts as in fuzz_oracle_cache.owned: a kind, or OWN_KINDS for nothing. */
+static unsigned int own_kind(struct mon_page_view pv)
+{
+	if (pv.state == MON_PAGE_FREE || pv.owner > FUZZ_TVMS) {
+		return OWN_KINDS;
+	}
+	switch (pv.state) {
+	case MON_PAGE_TVM_DATA: return OWN_DATA;
+	case MON_PAGE_TVM_PT: return OWN_PT;
+	case MON_PAGE_TVM_SECRET: return OWN_SECRET;
+	case MON_PAGE_TVM_META: return OWN_META;
+	default: return OWN_KINDS;
+	}
+}
+
+/* The counts of the records, from scratch. */
+static void count_owned(const struct run *r, uint32_t owned[FUZZ_TVMS + 1][OWN_KINDS])
+{
+	memset(owned, 0, sizeof(uint32_t) * (FUZZ_TVMS + 1) * OWN_KINDS);
 	for (uint64_t p = 0; p < r->nrec; p++) {
-		struct mon_page_view pv = r->rec[p];
-		if (pv.state == MON_PAGE_FREE || pv.owner > FUZZ_TVMS) {
-			continue;
+		unsigned int k = own_kind(r->rec[p]);
+		if (k < OWN_KINDS) {
+			owned[r->rec[p].owner][k]++;
 		}
-		data_owned[pv.owner] += pv.state == MON_PAGE_TVM_DATA;
-		pt_owned[pv.owner] += pv.state == MON_PAGE_TVM_PT;
-		secret_owned[pv.owner] += pv.state == MON_PAGE_TVM_SECRET;
-		if (pv.state == MON_PAGE_TVM_META) {
+	}
+}
+
+/* I10 from the records' counts (@owned), against what the walk found. */
+static bool check_accounting(struct run *r, const struct fuzz_walk *walk,
+			     const uint32_t owned[FUZZ_TVMS + 1][OWN_KINDS])
+{
+	for (uint64_t id = 0; id <= FUZZ_TVMS; id++) {
+		if (owned[id][OWN_META]) {
 			return fail(r, inv_i10, "scratch pages outlived the call that took them");
 		}
 	}
 	for (uint64_t id = 1; id <= FUZZ_TVMS; id++) {
+		const uint32_t *o = owned[id];
 		if (!tvm_view(r, id)) {
-			if (data_owned[id] || pt_owned[id] || secret_owned[id]) {
+			if (o[OWN_DATA] || o[OWN_PT] || o[OWN_SECRET]) {
 				return fail(r, inv_i10, "pages owned by a TVM that does not exist");
 			}
 			continue;
 		}
-		if (secret_owned[id] > 1) {
+		if (o[OWN_SECRET] > 1) {
 			return fail(r, inv_i10, "a TVM owns more than one secret page");
 		}
-		if (data_owned[id] != walk->data[id] || pt_owned[id] != walk->tables[id]) {
+		if (o[OWN_DATA] != walk->data[id] || o[OWN_PT] != walk->tables[id]) {
 			return fail(
 				r, inv_i10,
 				"TVM %llu owns %llu data/%llu table pages, tables reach %llu/%llu",
-				(unsigned long long)id, (unsigned long long)data_owned[id],
-				(unsigned long long)pt_owned[id],
-				(unsigned long long)walk->data[id],
+				(unsigned long long)id, (unsigned long long)o[OWN_DATA],
+				(unsigned long long)o[OWN_PT], (unsigned long long)walk->data[id],
 				(unsigned long long)walk->tables[id]);
 		}
 	}
@@ -563,7 +584,9 @@ static bool check_tvms(struct run *r)
 	struct fuzz_world *fw = r->fw;
 
 	if (r->full) {
-		return walk_all(r, &fw->walk_full) && check_accounting(r, &fw->walk_full);
+		uint32_t owned[FUZZ_TVMS + 1][OWN_KINDS];
+		count_owned(r, owned);
+		return walk_all(r, &fw->walk_full) && check_accounting(r, &fw->walk_full, owned);
 	}
 	struct fuzz_walk *walk = &fw->cache.walk;
 	uint32_t stale = fw->cache.valid ? walk_stale(r, walk) : WALK_ALL_TVMS;
@@ -582,7 +605,7 @@ static bool check_tvms(struct run *r)
 	if (!check_changed_against_walk(r, walk)) {
 		return false;
 	}
-	return check_accounting(r, walk);
+	return check_accounting(r, walk, fw->cache.owned);
 }
 
 /* ----------------------------------------------------------------- I5 --- */
@@ -767,6 +790,25 @@ static bool check_tlbs(struct run *r)
 
 /* ------------------------------------------------------------ records --- */
 
+/* A record went from @was to @now (four bytes each): the cache's counts follow. */
+__attribute__((no_sanitize("address", "undefined"))) static void
+count_change(struct fuzz_world *fw, const void *was, const void *now)
+{
+	struct mon_page_view a;
+	struct mon_page_view b;
+
+	memcpy(&a, was, sizeof(a));
+	memcpy(&b, now, sizeof(b));
+	unsigned int ka = own_kind(a);
+	unsigned int kb = own_kind(b);
+	if (ka < OWN_KINDS) {
+		fw->cache.owned[a.owner][ka]--;
+	}
+	if (kb < OWN_KINDS) {
+		fw->cache.owned[b.owner][kb]++;
+	}
+}
+
 /*
  * The records in words [@b, @end) that differ from the cache, into
  * fw->changed; updates the cache. Not instrumented: the records are the
@@ -799,9 +841,12 @@ diff_words(struct run *r, uint64_t b, uint64_t end)
 			}
 			if (x & UINT64_C(0xFFFFFFFF)) {
 				fw->changed[r->nchanged++] = (uint32_t)(2 * i);
+				count_change(fw, &seen[i], &now[i]);
 			}
 			if (x >> 32) {
 				fw->changed[r->nchanged++] = (uint32_t)(2 * i + 1);
+				count_change(fw, (const uint8_t *)&seen[i] + 4,
+					     (const uint8_t *)&now[i] + 4);
 			}
 			seen[i] = now[i];
 		}
@@ -852,6 +897,7 @@ static void diff_records(struct run *r)
 		memcpy(&last, &r->rec[r->nrec - 1], 4);
 		if ((uint32_t)seen[words] != last) {
 			fw->changed[r->nchanged++] = (uint32_t)(r->nrec - 1);
+			count_change(fw, &seen[words], &last);
 			seen[words] = last;
 			fw->log.rec_all = true;
 		}
@@ -908,6 +954,17 @@ static void poison(struct fuzz_world *fw, bool all, const uint32_t *changed, siz
 
 /* --------------------------------------------------------------- runs --- */
 
+/* The page records the oracle reads: one per page of confidential memory, at most
+ * FUZZ_CONF_PAGES_MAX. */
+static void records(const struct fuzz_world *fw, struct run *r)
+{
+	uint64_t n;
+
+	r->rec = mon_introspect_pages(fw->mon, &n);
+	r->nrec = n < fw->conf.size / SHIM_PAGE_SIZE ? n : fw->conf.size / SHIM_PAGE_SIZE;
+	r->nrec = r->nrec < FUZZ_CONF_PAGES_MAX ? r->nrec : FUZZ_CONF_PAGES_MAX;
+}
+
 static bool run_checks(struct run *r)
 {
 	return check_pmp(r) && check_tvms(r) && check_running(r) && check_scrub(r) && check_tlbs(r);
@@ -917,7 +974,6 @@ static bool run_checks(struct run *r)
 static bool oracle_run(struct fuzz_world *fw, bool full, struct fuzz_verdict *v)
 {
 	static struct run r;
-	uint64_t n;
 
 	/* Not the TVM views: each is filled when first asked for (tvm_known). */
 	memset(r.tvm_known, 0, sizeof(r.tvm_known));
@@ -927,9 +983,7 @@ static bool oracle_run(struct fuzz_world *fw, bool full, struct fuzz_verdict *v)
 	r.v = v;
 	v->invariant = NULL;
 	v->detail[0] = '\0';
-	r.rec = mon_introspect_pages(fw->mon, &n);
-	r.nrec = n < fw->conf.size / SHIM_PAGE_SIZE ? n : fw->conf.size / SHIM_PAGE_SIZE;
-	r.nrec = r.nrec < FUZZ_CONF_PAGES_MAX ? r.nrec : FUZZ_CONF_PAGES_MAX;
+	records(fw, &r);
 	if (full) {
 		bool ok = run_checks(&r);
 		poison(fw, true, NULL, 0);
@@ -966,6 +1020,17 @@ static bool same_walk(const struct fuzz_walk *a, const struct fuzz_walk *b)
 	       memcmp(a->owner, b->owner, sizeof(a->owner)) == 0;
 }
 
+/* The incremental counts must be what a count of the records finds. */
+static bool same_counts(struct fuzz_world *fw)
+{
+	struct run r = { .fw = fw };
+	uint32_t owned[FUZZ_TVMS + 1][OWN_KINDS];
+
+	records(fw, &r);
+	count_owned(&r, owned);
+	return memcmp(owned, fw->cache.owned, sizeof(owned)) == 0;
+}
+
 bool fuzz_oracle_verdict(struct fuzz_world *fw, unsigned int op_index, enum fuzz_oracle_mode mode,
 			 struct fuzz_verdict *v)
 {
@@ -989,6 +1054,10 @@ bool fuzz_oracle_verdict(struct fuzz_world *fw, unsigned int op_index, enum fuzz
 	if (ok && !same_walk(&fw->cache.walk, &fw->walk_full)) {
 		fuzz_fail(op_index, "oracle cross-check",
 			  "the cached table walk differs from a walk from scratch");
+	}
+	if (ok && !same_counts(fw)) {
+		fuzz_fail(op_index, "oracle cross-check",
+			  "the cached page counts differ from a count from scratch");
 	}
 	uint64_t n;
 	const struct mon_page_view *rec = mon_introspect_pages(fw->mon, &n);
@@ -1047,6 +1116,7 @@ void fuzz_oracle_restore_prepared(struct fuzz_world *fw)
 		for (unsigned int i = 0; !log->rec_all && i < log->nrec; i++) {
 			fw->cache.rec[log->rec[i]] = prep->rec[log->rec[i]];
 		}
+		memcpy(fw->cache.owned, prep->owned, sizeof(fw->cache.owned));
 		if (log->walk) {
 			fw->cache.walk = prep->walk;
 		}

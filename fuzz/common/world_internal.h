@@ -35,6 +35,8 @@ struct fuzz_walk {
 struct fuzz_oracle_cache {
 	bool valid; /* false: recompute everything, then fill the cache */
 	uint64_t rec[FUZZ_CONF_PAGES_MAX / 2]; /* page records as last checked (two per word) */
+	/* Of those records, per owner (a TVM id): data, table, secret and scratch pages. */
+	uint32_t owned[FUZZ_TVMS + 1][4];
 	struct fuzz_walk walk;
 	uint64_t walk_gen; /* bumped when the tables may have changed (TLB verdicts go stale) */
 	uint64_t entries;  /* w->monitor_entries when the records were last compared */
