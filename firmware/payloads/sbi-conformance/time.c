@@ -82,17 +82,24 @@ static void conf_time_pending(const struct conf *c)
 	conf_line("time.set_timer(future).clears_pending %s", pending ? "no" : "yes");
 }
 
-/* set_timer((uint64_t)-1) cancels an event already programmed. */
+/*
+ * set_timer((uint64_t)-1) cancels an event already programmed. Interrupts
+ * are enabled only after the cancel: on a loaded host the 5 ms can pass
+ * before the cancel, and the event would then be taken, correctly. Due or
+ * not, the cancel must leave nothing to take (set_timer clears a pending
+ * one), and the wait runs well past the old deadline.
+ */
 static void conf_time_cancel(const struct conf *c)
 {
 	unsigned long before = trap_irq_count(c->boot_hart, TRAP_IRQ_TIMER);
 	unsigned long after;
 	struct sbiret r;
 
+	csr_clear_sie(SIE_STIE);
 	(void)sbi_set_timer(conf_time_after(c, 5));
+	r = sbi_set_timer(UINT64_MAX);
 	csr_set_sie(SIE_STIE);
 	csr_set_sstatus(SSTATUS_SIE);
-	r = sbi_set_timer(UINT64_MAX);
 	conf_ret(r, CONF_NO_VALUE, "time.set_timer(max)");
 	after = conf_time_wait_irq(c, before, 30);
 	conf_line("time.set_timer(max).interrupts %lu", after - before);
