@@ -81,12 +81,11 @@ static bool fits(size_t aad_len, size_t len)
 	return aad_len <= AES_GCM_CACHE_MAX_AAD && len <= AES_GCM_CACHE_MAX_LEN;
 }
 
-/* The entry recorded for this call, or NULL. */
-static struct entry *find(bool decrypt, const uint8_t *key, const uint8_t *iv, const void *aad,
-			  size_t aad_len, const void *in, size_t len, const uint8_t *tag)
+/* The entry recorded for this call in its @set, or NULL. */
+static struct entry *find(size_t set, bool decrypt, const uint8_t *key, const uint8_t *iv,
+			  const void *aad, size_t aad_len, const void *in, size_t len,
+			  const uint8_t *tag)
 {
-	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, in, len) >> 1;
-
 	for (unsigned int w = 0; w < 2; w++) {
 		struct entry *e = &table[2 * set + w];
 		if (!e->used || e->decrypt != decrypt || e->len != len || e->aad_len != aad_len ||
@@ -105,10 +104,10 @@ static struct entry *find(bool decrypt, const uint8_t *key, const uint8_t *iv, c
 
 /* The way of the call's set not used last, with the call's inputs recorded
  * (before an in-place call overwrites them). */
-static struct entry *record(bool decrypt, const uint8_t *key, const uint8_t *iv, const void *aad,
-			    size_t aad_len, const void *in, size_t len, const uint8_t *tag)
+static struct entry *record(size_t set, bool decrypt, const uint8_t *key, const uint8_t *iv,
+			    const void *aad, size_t aad_len, const void *in, size_t len,
+			    const uint8_t *tag)
 {
-	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, in, len) >> 1;
 	unsigned int w = mru[set] ^ 1u;
 	struct entry *e = &table[2 * set + w];
 
@@ -139,12 +138,13 @@ void aes_gcm_encrypt(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[AES_G
 		aes_gcm_encrypt_rounds(key, iv, aad, aad_len, pt, len, ct, tag);
 		return;
 	}
-	struct entry *e = find(false, key, iv, aad, aad_len, pt, len, NULL);
+	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, pt, len) >> 1;
+	struct entry *e = find(set, false, key, iv, aad, aad_len, pt, len, NULL);
 	if (e) {
 		stats.hits++;
 	} else {
 		stats.misses++;
-		e = record(false, key, iv, aad, aad_len, pt, len, NULL);
+		e = record(set, false, key, iv, aad, aad_len, pt, len, NULL);
 		aes_gcm_encrypt_rounds(key, iv, aad, aad_len, e->in, len, e->out, e->tag);
 		e->used = true;
 	}
@@ -161,12 +161,13 @@ mon_err_t aes_gcm_decrypt(const uint8_t key[AES_GCM_KEY_SIZE], const uint8_t iv[
 	if (!fits(aad_len, len)) {
 		return aes_gcm_decrypt_rounds(key, iv, aad, aad_len, ct, len, tag, pt);
 	}
-	struct entry *e = find(true, key, iv, aad, aad_len, ct, len, tag);
+	size_t set = aes_gcm_cache_slot(key, iv, aad, aad_len, ct, len) >> 1;
+	struct entry *e = find(set, true, key, iv, aad, aad_len, ct, len, tag);
 	if (e) {
 		stats.hits++;
 	} else {
 		stats.misses++;
-		e = record(true, key, iv, aad, aad_len, ct, len, tag);
+		e = record(set, true, key, iv, aad, aad_len, ct, len, tag);
 		e->err = aes_gcm_decrypt_rounds(key, iv, aad, aad_len, e->in, len, tag, e->out);
 		e->used = true;
 	}

@@ -1466,6 +1466,14 @@ TEST(fdt_memory, reads_only_a_node_first_device_type)
 	EXPECT_EQ(fdt_memory(&f, &base, &size), MON_ERR_NOT_SUPPORTED);
 }
 
+/* A node with only a device_type: the decoy tree below is mostly these. */
+static void typed_leaf(struct fdt_builder *b, const char *name, const char *type)
+{
+	begin_node(b, name);
+	prop_str(b, "device_type", type);
+	end_node(b);
+}
+
 /*
  * A tree built to trip a one-walk reader: a "cpus" node one level too deep
  * and before /cpus, a second /cpus, a cpu node whose first device_type is
@@ -1485,9 +1493,7 @@ static void build_layout_decoys(struct fdt_builder *b)
 	prop_u32(b, "#address-cells", 2);
 	prop_u32(b, "#size-cells", 2);
 	begin_node(b, "cpus"); /* /soc/cpus: not /cpus */
-	begin_node(b, "cpu@0");
-	prop_str(b, "device_type", "cpu");
-	end_node(b);
+	typed_leaf(b, "cpu@0", "cpu");
 	end_node(b);
 	begin_node(b, "ram@40000000");
 	prop_str(b, "device_type", "memory");
@@ -1495,28 +1501,20 @@ static void build_layout_decoys(struct fdt_builder *b)
 	end_node(b);
 	end_node(b);
 	begin_node(b, "cpus@0");
-	begin_node(b, "cpu@0");
-	prop_str(b, "device_type", "cpu");
-	end_node(b);
+	typed_leaf(b, "cpu@0", "cpu");
 	begin_node(b, "cpu@1");
 	prop_str(b, "device_type", "memory"); /* the first device_type decides */
 	prop_str(b, "device_type", "cpu");
 	end_node(b);
-	begin_node(b, "cpu-map");
-	prop_str(b, "device_type", "cpu");
-	end_node(b);
+	typed_leaf(b, "cpu-map", "cpu");
 	begin_node(b, "cpu");
 	prop_str(b, "status", "okay");
 	prop_str(b, "device_type", "cpu");
-	begin_node(b, "cpu@9"); /* a grandchild of /cpus */
-	prop_str(b, "device_type", "cpu");
-	end_node(b);
+	typed_leaf(b, "cpu@9", "cpu"); /* a grandchild of /cpus */
 	end_node(b);
 	end_node(b);
 	begin_node(b, "cpus"); /* a second /cpus: fdt_path_offset finds the first */
-	begin_node(b, "cpu@2");
-	prop_str(b, "device_type", "cpu");
-	end_node(b);
+	typed_leaf(b, "cpu@2", "cpu");
 	end_node(b);
 	begin_node(b, "memory@80000000");
 	prop_str(b, "device_type", "memory");
