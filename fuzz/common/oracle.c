@@ -210,6 +210,23 @@ struct walk_state {
 	uint64_t tvm;
 };
 
+/* Page @idx is reached by the TVM walked: its owner, within the TVM's span. */
+static void walk_claim(struct walk_state *ws, uint64_t idx)
+{
+	uint16_t *span = ws->out->span[ws->tvm];
+
+	_Static_assert(FUZZ_CONF_PAGES_MAX <= UINT16_MAX, "page indexes fit a span");
+	ws->out->owner[idx] = (uint8_t)ws->tvm;
+	if (span[0] == span[1]) {
+		span[0] = (uint16_t)idx;
+		span[1] = (uint16_t)(idx + 1);
+	} else if (idx < span[0]) {
+		span[0] = (uint16_t)idx;
+	} else if (idx >= span[1]) {
+		span[1] = (uint16_t)(idx + 1);
+	}
+}
+
 static bool check_table_page(struct walk_state *ws, uint64_t pa)
 {
 	struct fuzz_world *fw = ws->r->fw;
@@ -223,7 +240,7 @@ static bool check_table_page(struct walk_state *ws, uint64_t pa)
 	}
 	if (idx < FUZZ_CONF_PAGES_MAX) {
 		ws->out->state[idx] = MON_PAGE_TVM_PT;
-		ws->out->owner[idx] = (uint8_t)ws->tvm;
+		walk_claim(ws, idx);
 	}
 	ws->out->tables[ws->tvm]++;
 	return true;
@@ -255,7 +272,7 @@ static bool check_leaf(struct walk_state *ws, uint64_t pa, uint64_t size)
 				if (!*owner) {
 					ws->out->data[ws->tvm]++;
 				}
-				*owner = (uint8_t)ws->tvm;
+				walk_claim(ws, idx);
 				ws->out->state[idx] = MON_PAGE_TVM_DATA;
 			}
 		}
@@ -392,15 +409,20 @@ static void walk_keys(struct run *r, struct fuzz_walk_key key[FUZZ_TVMS])
 	}
 }
 
-/* Forgets what @walk found for TVM @id: the pages it reached, its counts. */
+/*
+ * Forgets what @walk found for TVM @id: the pages it reached (within its
+ * span: a TVM's pages are a few of the 2048, and this runs after every
+ * operation that changed its tables), its counts.
+ */
 static void walk_forget(struct fuzz_walk *walk, uint64_t id)
 {
-	/* Branch-free, so the compiler vectorises it (this runs after every promote). */
-	for (size_t idx = 0; idx < FUZZ_CONF_PAGES_MAX; idx++) {
+	for (size_t idx = walk->span[id][0]; idx < walk->span[id][1]; idx++) {
 		uint8_t keep = (uint8_t) - (walk->owner[idx] != id);
 		walk->owner[idx] &= keep;
 		walk->state[idx] &= keep;
 	}
+	walk->span[id][0] = 0;
+	walk->span[id][1] = 0;
 	walk->data[id] = 0;
 	walk->tables[id] = 0;
 }

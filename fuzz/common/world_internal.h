@@ -25,6 +25,9 @@ struct fuzz_walk {
 	uint64_t tables[FUZZ_TVMS + 1];	    /* table pages each TVM's walk went through */
 	uint8_t state[FUZZ_CONF_PAGES_MAX]; /* MON_PAGE_TVM_DATA / _PT where reached, else 0 */
 	uint8_t owner[FUZZ_CONF_PAGES_MAX]; /* the TVM that reaches it */
+	/* Per TVM id, [first, end) of the page indexes its walk reached (a superset of
+	 * its pages in owner[]): what forgetting it must clear. */
+	uint16_t span[FUZZ_TVMS + 1][2];
 };
 
 /*
