@@ -5,7 +5,11 @@
  * computes, keyed by H and the blocks, and gives it back when the same call
  * comes again. SHA-384 passes the whole blocks of a buffer in one call (31 of
  * a page's 32, promote's unit), so one lookup and one sequential compare of
- * the page's bytes stand for 31 random ones.
+ * the page's bytes stand for 31 random ones. An entry keeps the bytes up to
+ * the last non-zero one (the rest of the blocks are zero): an image page is
+ * a few bytes the fuzzer chose and zeros, so a lookup reads little of the
+ * table (which is far larger than the caches) and checks the call's zero
+ * tail in its own blocks, which the monitor has just written.
  *
  * Why: promote measures every page of the image into one running SHA-384,
  * and the fuzzer builds those images from a few parameters, so nearly every
@@ -13,7 +17,8 @@
  * state. The rounds were a third of the sequence target's time under AFL++.
  *
  * Exact by construction: an entry is used only when all 64 bytes of H and
- * every byte of the blocks equal the recorded ones, so the output is the
+ * every byte of the blocks equal the recorded ones (the same non-zero prefix,
+ * zeros after it), so the output is the
  * bytes sha512_rounds would produce; a set's collision only evicts. Only
  * the time differs. The crypto target keeps testing the rounds themselves
  * (it links lib/sha512_compress.c), and fuzz/tests/test_sha512_cache.c
@@ -37,7 +42,8 @@ struct sha512_cache_entry {
 	uint64_t h_in[8];
 	uint64_t h_out[8];
 	size_t nblocks; /* 0: empty */
-	uint8_t *data;	/* MAX_BLOCKS blocks of room in the pool */
+	size_t used;	/* the blocks' bytes up to the last non-zero one; zeros after it */
+	uint8_t *data;	/* those bytes (MAX_BLOCKS blocks of room in the pool) */
 };
 
 static struct sha512_cache_entry *table; /* SETS sets of two ways */
@@ -71,6 +77,29 @@ size_t sha512_cache_slot(const uint64_t h[8], const uint8_t *data, size_t nblock
 	return (size_t)(x >> (64 - SHA512_CACHE_BITS));
 }
 
+/* The length of @data[0, @n) up to and including its last non-zero byte (0: all zero). */
+static size_t used_bytes(const uint8_t *data, size_t n)
+{
+	enum { LINE = 64 };
+	size_t end = n;
+
+	/* Whole lines from the end first (@n is a multiple of a block), then bytes. */
+	while (end >= LINE) {
+		uint64_t any = 0;
+		for (unsigned int i = 0; i < LINE; i += 8) {
+			any |= load64(data + end - LINE + i);
+		}
+		if (any) {
+			break;
+		}
+		end -= LINE;
+	}
+	while (end > 0 && data[end - 1] == 0) {
+		end--;
+	}
+	return end;
+}
+
 static bool cache_ready(void)
 {
 	if (table || disabled) {
@@ -97,11 +126,12 @@ static void compress_piece(uint64_t h[8], const uint8_t *data, size_t nblocks)
 {
 	size_t set = sha512_cache_slot(h, data, nblocks) >> 1;
 	struct sha512_cache_entry *ways = &table[2 * set];
+	size_t used = used_bytes(data, nblocks * BLOCK);
 
 	for (unsigned int w = 0; w < 2; w++) {
 		struct sha512_cache_entry *e = &ways[w];
-		if (e->nblocks == nblocks && memcmp(e->h_in, h, sizeof(e->h_in)) == 0 &&
-		    memcmp(e->data, data, nblocks * BLOCK) == 0) {
+		if (e->nblocks == nblocks && e->used == used &&
+		    memcmp(e->h_in, h, sizeof(e->h_in)) == 0 && memcmp(e->data, data, used) == 0) {
 			memcpy(h, e->h_out, sizeof(e->h_out));
 			mru[set] = (uint8_t)w;
 			stats.hits += nblocks;
@@ -114,7 +144,8 @@ static void compress_piece(uint64_t h[8], const uint8_t *data, size_t nblocks)
 
 	stats.misses += nblocks;
 	memcpy(e->h_in, h, sizeof(e->h_in));
-	memcpy(e->data, data, nblocks * BLOCK);
+	memcpy(e->data, data, used);
+	e->used = used;
 	sha512_rounds(h, data, nblocks);
 	memcpy(e->h_out, h, sizeof(e->h_out));
 	e->nblocks = nblocks;
