@@ -554,14 +554,20 @@ mem_restore_written_lines(struct shim_mem *mem)
 		 * they were. */
 		lines &= ~(mem->lines_zeroed[p] & zero);
 		shim_mem_unpoison(mem, mem->base + off, SHIM_PAGE_SIZE);
+		/* Runs of lines alike (zero at the snapshot or not) in one call each: a page
+		 * the monitor filled (a copied image page) is one memset. */
 		while (lines) {
 			unsigned int l = (unsigned int)__builtin_ctzll(lines);
+			bool was_zero = zero >> l & 1;
+			uint64_t alike = (lines & (was_zero ? zero : ~zero)) >> l;
+			unsigned int n = ~alike ? (unsigned int)__builtin_ctzll(~alike) : 64 - l;
 			size_t at = off + (size_t)l * SHIM_LINE_SIZE;
-			lines &= lines - 1;
-			if (zero >> l & 1) {
-				memset(mem->dram + at, 0, SHIM_LINE_SIZE); /* the snapshot unread */
+			lines &= ~shim_line_span(l, l + n - 1);
+			if (was_zero) {
+				memset(mem->dram + at, 0,
+				       n * SHIM_LINE_SIZE); /* the snapshot unread */
 			} else {
-				memcpy(mem->dram + at, mem->snap + at, SHIM_LINE_SIZE);
+				memcpy(mem->dram + at, mem->snap + at, n * SHIM_LINE_SIZE);
 			}
 		}
 	}

@@ -222,6 +222,38 @@ TEST(track, exact_resets_restore_only_the_lines_written_of_written_pages)
 }
 
 /*
+ * Adjacent written lines go back in runs: a run of lines zero at the snapshot
+ * is cleared, a run of the snapshot's lines copied, each from its own source
+ * (here line 1 held the snapshot's byte, lines 0, 2 and 3 were zero). A whole
+ * page written goes back as one run.
+ */
+TEST(track, exact_resets_restore_runs_of_written_lines_from_their_own_source)
+{
+	struct shim_mem m;
+	const uint64_t page = SHIM_DRAM_BASE + 0x7000;
+	uint8_t *raw = exact_page(&m, page, 0x40, 1);
+	uint8_t fill[4 * SHIM_LINE_SIZE];
+	uint8_t whole[SHIM_PAGE_SIZE];
+
+	if (!raw) {
+		return;
+	}
+	memset(fill, 0xAA, sizeof(fill));
+	memset(whole, 0xBB, sizeof(whole));
+	ASSERT_TRUE(shim_mem_write(&m, page, fill, sizeof(fill)));
+	ASSERT_TRUE(shim_mem_write(&m, page + SHIM_PAGE_SIZE, whole, sizeof(whole)));
+	shim_mem_reset(&m);
+	for (size_t i = 0; i < sizeof(fill); i++) {
+		ASSERT_EQ(raw[i], i == 0x40 ? 1 : 0);
+	}
+	for (size_t i = 0; i < sizeof(whole); i++) {
+		ASSERT_EQ(raw[SHIM_PAGE_SIZE + i], 0);
+	}
+	EXPECT_EQ(m.lines_reset.count, 0);
+	shim_mem_fini(&m);
+}
+
+/*
  * With exact lines, zeroing a range does not read the lines known to be zero:
  * unwritten lines of a page zero at the snapshot, and lines last set to zero.
  * A write no tracking saw shows which lines it read. A line written since the
