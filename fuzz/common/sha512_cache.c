@@ -4,8 +4,8 @@
  * link seam in covemon/sha512.h. It remembers the result of each call it
  * computes, keyed by H and the blocks, and gives it back when the same call
  * comes again. SHA-384 passes the whole blocks of a buffer in one call (31 of
- * a page's 32, promote's unit), so one lookup and one sequential compare of
- * the page's bytes stand for 31 random ones. An entry keeps the bytes up to
+ * a page's 32, promote's unit), so one lookup and one sequential compare
+ * stand for 31 random ones. An entry keeps the bytes up to
  * the last non-zero one (the rest of the blocks are zero): an image page is
  * a few bytes the fuzzer chose and zeros, so a lookup reads little of the
  * table (which is far larger than the caches) and checks the call's zero
@@ -18,9 +18,8 @@
  *
  * Exact by construction: an entry is used only when all 64 bytes of H and
  * every byte of the blocks equal the recorded ones (the same non-zero prefix,
- * zeros after it), so the output is the
- * bytes sha512_rounds would produce; a set's collision only evicts. Only
- * the time differs. The crypto target keeps testing the rounds themselves
+ * zeros after it), so the output is the bytes sha512_rounds would produce; a
+ * set's collision only evicts. Only the time differs. The crypto target keeps testing the rounds themselves
  * (it links lib/sha512_compress.c), and fuzz/tests/test_sha512_cache.c
  * checks this file against OpenSSL, cold and warm.
  *

@@ -564,8 +564,8 @@ mem_restore_written_lines(struct shim_mem *mem)
 			size_t at = off + (size_t)l * SHIM_LINE_SIZE;
 			lines &= ~shim_line_span(l, l + n - 1);
 			if (was_zero) {
-				memset(mem->dram + at, 0,
-				       n * SHIM_LINE_SIZE); /* the snapshot unread */
+				/* The snapshot's lines are not read. */
+				memset(mem->dram + at, 0, n * SHIM_LINE_SIZE);
 			} else {
 				memcpy(mem->dram + at, mem->snap + at, n * SHIM_LINE_SIZE);
 			}
