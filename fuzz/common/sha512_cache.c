@@ -19,9 +19,10 @@
  * Exact by construction: an entry is used only when all 64 bytes of H and
  * every byte of the blocks equal the recorded ones (the same non-zero prefix,
  * zeros after it), so the output is the bytes sha512_rounds would produce; a
- * set's collision only evicts. Only the time differs. The crypto target keeps testing the rounds themselves
- * (it links lib/sha512_compress.c), and fuzz/tests/test_sha512_cache.c
- * checks this file against OpenSSL, cold and warm.
+ * set's collision only evicts. Only the time differs. The crypto target
+ * keeps testing the rounds themselves (it links lib/sha512_compress.c), and
+ * fuzz/tests/test_sha512_cache.c checks this file against OpenSSL, cold and
+ * warm.
  *
  * The table holds key-derived states of HMAC too. It lives in the fuzzing
  * process on the host only; the firmware never links this file.
