@@ -766,3 +766,39 @@ TEST(fuzz_oracle, cross_mode_reports_a_store_the_tracking_missed)
 	/* The children's worlds were their own: this one is as the snapshot left it. */
 	EXPECT_TRUE(shim_lines_equal(fw->state_now, fw->state_prep, fw->state_len));
 }
+
+/*
+ * Operations are split at every whole separator and nowhere else: a chunk
+ * holding the separator's first three bytes keeps them, a byte that starts a
+ * separator one byte too early is the chunk's, an empty chunk between two
+ * separators is no operation, and a separator cut short at the end of the
+ * input is the last operation's bytes.
+ */
+TEST(fuzz_input, only_whole_separators_split_operations)
+{
+	static struct fuzz_input in;
+	const uint8_t c0 = fuzz_sep[0];
+	const uint8_t s1 = fuzz_sep[1];
+	const uint8_t s2 = fuzz_sep[2];
+	const uint8_t s3 = fuzz_sep[3];
+	const uint8_t bin[] = {
+		2,	     0,			     /* VERSION CONFIG */
+		FUZZ_OP_RUN, 0,	 c0, s1, s2, 0,	 c0, /* RUN tvm=sep[0] vcpu=sep[1] */
+		c0,	     s1, s2, s3,	     /* SEP */
+		c0,	     s1, s2, s3,	     /* SEP: an empty chunk */
+		FUZZ_OP_IRQ, 1,	 2,  c0, s1, s2,     /* IRQ kind 2, then a cut SEP */
+	};
+
+	ASSERT_NE(s3, 0);
+	ASSERT_TRUE(fuzz_parse(bin, sizeof(bin), &in));
+	ASSERT_EQ(in.nops, 2u);
+	EXPECT_EQ(in.op[0].kind, FUZZ_OP_RUN);
+	EXPECT_EQ(in.op[0].tvm, c0);
+	EXPECT_EQ(in.op[0].vcpu, s1);
+	EXPECT_EQ(in.op[1].kind, FUZZ_OP_IRQ);
+	EXPECT_EQ(in.op[1].hart, 1);
+	EXPECT_EQ(in.op[1].irq, 2);
+	/* A separator as the input's last four bytes ends the last operation. */
+	ASSERT_TRUE(fuzz_parse(bin, 2 + 7 + 4, &in));
+	EXPECT_EQ(in.nops, 1u);
+}
