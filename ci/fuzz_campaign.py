@@ -1737,15 +1737,20 @@ def plot_progress(stats, png, meta):
 AFL_BENCH_SEEDS = (1, 2, 3)
 
 
-def bench_afl_once(afl, binary, seeds, seconds, rng_seed):
+def bench_afl_once(afl, binary, seeds, seconds, rng_seed, replay=None):
     """One afl-fuzz run of SECONDS from the seed corpus with a fixed random
-    seed: (exec/s, execs done) or (None, why)."""
+    seed: (exec/s, execs done) or (None, why). With REPLAY (the replay
+    mutator's shared object) afl-fuzz mutates nothing: it executes the seeds
+    themselves, round robin (fuzz/common/afl_replay_mutator.c)."""
     tmp = Path(tempfile.mkdtemp(prefix="covemon-afl-bench-"))
     try:
         (tmp / "in").mkdir()
         for s in seeds:
             shutil.copy2(s, tmp / "in" / s.name)
         env = afl_env()
+        if replay:
+            env.update(AFL_CUSTOM_MUTATOR_LIBRARY=str(replay), AFL_CUSTOM_MUTATOR_ONLY="1",
+                       AFL_DISABLE_TRIM="1", COVEMON_AFL_REPLAY_DIR=str(tmp / "in"))
         cmd = [afl, "-i", str(tmp / "in"), "-o", str(tmp / "out"), "-V", str(int(seconds)),
                "-s", str(rng_seed), "--", str(binary)]
         rc, out, _, interrupted = run_capture(cmd, env=env, timeout=seconds + 120, stop_aware=True)
@@ -1761,30 +1766,42 @@ def bench_afl_once(afl, binary, seeds, seconds, rng_seed):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def bench_afl(target, seconds):
-    """The median exec/s of runs with the random seeds AFL_BENCH_SEEDS. What
-    afl-fuzz runs depends on where its mutations lead, and on the sequence
-    target one seed's run can be 1.6 times another's; afl-fuzz also steers by
-    the execution times it measures, so even a fixed seed does not repeat a
-    run. The median of several says more than one run."""
+def bench_afl(target, seconds, replay):
+    """Two figures for TARGET, each the median of runs with the random seeds
+    AFL_BENCH_SEEDS: ((exec/s, what was run) or (None, why)) for the seed
+    corpus replayed through afl-fuzz, then for afl-fuzz fuzzing from it.
+
+    The first is the benchmark: a fixed workload, the same files the
+    libFuzzer figure loops over, so it measures the target and the handoff.
+    The second is what a campaign sees at its start, and it measures where
+    afl-fuzz's mutations lead as much as the target: within seconds the
+    sequence target's inputs grow to several promotes of large images, one
+    seed's run can be 1.6 times another's, and afl-fuzz also steers by the
+    execution times it measures, so even a fixed seed does not repeat a run."""
     seeds = seed_files(target)
     if not seeds:
         raise UsageError(f"no seeds in fuzz/corpus/{target}/")
-    return bench_afl_median(need_bin("afl", target), seeds, seconds)
+    binary = need_bin("afl", target)
+    fixed = bench_afl_median(binary, seeds, seconds, replay=replay,
+                             what=f"the {len(seeds)} seed(s) replayed round robin")
+    if fixed[0] is None:
+        return fixed, (None, "not run")
+    return fixed, bench_afl_median(binary, seeds, seconds, what="fuzzing from the seeds")
 
 
-def bench_afl_median(binary, seeds, seconds):
+def bench_afl_median(binary, seeds, seconds, replay=None, what=None):
     """One afl-fuzz run per seed of AFL_BENCH_SEEDS: (median exec/s, what was
     run) or (None, why)."""
     afl = need_tool("afl-fuzz", package="afl++")
     rates = []
     for rng_seed in AFL_BENCH_SEEDS:
-        eps, why = bench_afl_once(afl, binary, seeds, seconds, rng_seed)
+        eps, why = bench_afl_once(afl, binary, seeds, seconds, rng_seed, replay)
         if eps is None:
             return None, why
         rates.append(eps)
     each = ", ".join(f"-s {k}: {r:.0f}" for k, r in zip(AFL_BENCH_SEEDS, rates))
-    return statistics.median(rates), f"median of {len(rates)} runs of {seconds:g} s; {each}"
+    head = f"{what}, " if what else ""
+    return statistics.median(rates), f"{head}median of {len(rates)} runs of {seconds:g} s; {each}"
 
 
 EMPTY_TARGET = """#include <stddef.h>
@@ -1797,28 +1814,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 """
 
 
-def bench_afl_empty(seconds, seeds):
-    """What afl-fuzz delivers on this machine when the target does nothing,
-    with the targets' driver (fuzz/common/afl_driver.c): the handoff alone. A
-    target's figure is read against it: at N exec/s for the empty target, a
-    target at R exec/s spends 1/R - 1/N seconds per input itself."""
+def build_afl_bench_tools(tmp):
+    """Builds into TMP what the AFL++ bench needs besides the targets: the
+    empty target (with the targets' driver, fuzz/common/afl_driver.c, without
+    edge counters as the afl preset builds it) and the replay mutator.
+    Returns (empty target, mutator) or raises BenchError."""
     cc = need_tool("afl-clang-fast", package="afl++")
-    tmp = Path(tempfile.mkdtemp(prefix="covemon-afl-empty-"))
-    try:
-        (tmp / "empty.c").write_text(EMPTY_TARGET)
-        env = dict(os.environ, AFL_QUIET="1")
-        # The driver without edge counters, as the afl preset builds it.
-        rc, out, _, _ = run_capture([need_tool("cc", "clang", package="gcc"), "-O2", "-c",
-                                     "-o", str(tmp / "afl_driver.o"),
-                                     str(ROOT / "fuzz" / "common" / "afl_driver.c")], timeout=120)
-        if rc == 0:
-            rc, out, _, _ = run_capture([cc, "-O2", "-o", str(tmp / "empty"), str(tmp / "empty.c"),
-                                         str(tmp / "afl_driver.o")], env=env, timeout=120)
+    plain = need_tool("cc", "clang", package="gcc")
+    common = ROOT / "fuzz" / "common"
+    (tmp / "empty.c").write_text(EMPTY_TARGET)
+    steps = [
+        ([plain, "-O2", "-c", "-o", str(tmp / "afl_driver.o"), str(common / "afl_driver.c")], None),
+        ([cc, "-O2", "-o", str(tmp / "empty"), str(tmp / "empty.c"), str(tmp / "afl_driver.o")],
+         dict(os.environ, AFL_QUIET="1")),
+        ([plain, "-O2", "-shared", "-fPIC", "-o", str(tmp / "replay.so"),
+          str(common / "afl_replay_mutator.c")], None),
+    ]
+    for cmd, env in steps:
+        rc, out, _, _ = run_capture(cmd, env=env, timeout=120)
         if rc != 0:
-            return None, f"building the empty target failed (exit {rc}): {out.strip()[-300:]}"
-        return bench_afl_median(tmp / "empty", seeds, seconds)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            raise BenchError(f"building {Path(cmd[-1]).name} failed (exit {rc}): "
+                             f"{out.strip()[-300:]}")
+    return tmp / "empty", tmp / "replay.so"
+
+
+class BenchError(Exception):
+    pass
 
 
 def cmd_bench(a):
@@ -1832,48 +1853,67 @@ def cmd_bench(a):
         if "afl" in engines:
             need_bin("afl", t)
     rc = 0
-    for engine in engines:
-        secs = a.seconds if a.seconds else (10.0 if engine == "libfuzzer" else 20.0)
-        if secs <= 0:
-            raise UsageError("--seconds must be positive")
-        handoff = None  # seconds per execution afl-fuzz needs for an empty target
-        if engine == "afl" and not STOP.is_set():
-            eps, note = bench_afl_empty(secs, seed_files(a.targets[0]))
-            if eps is None:
-                print(f"(empty target): afl bench failed: {note}")
-                rc = 1
-            else:
-                print(f"(empty target): {eps:.0f} exec/s (AFL++ persistent, 1 instance, {note}; "
-                      f"the handoff alone, {1e6 / eps:.1f} us per execution)", flush=True)
-                handoff = 1.0 / eps
-        for t in a.targets:
+    tools = Path(tempfile.mkdtemp(prefix="covemon-afl-tools-"))
+    try:
+        for engine in engines:
+            rc |= bench_engine(a, engine, tools)
             if STOP.is_set():
                 return 130
-            if engine == "libfuzzer":
-                files = [str(f) for f in seed_files(t)][:256]
-                if not files:
-                    print(f"{t}: no seeds in fuzz/corpus/{t}/")
-                    rc = 1
-                    continue
-                r, out, _, _ = run_capture([str(bin_path("bench", t)), f"{secs:g}", *files],
-                                           timeout=secs + 60, stop_aware=True)
-                m = re.search(r"(\d+) exec/s", out)
-                if r != 0 or not m:
-                    print(f"{t}: bench failed (exit {r}): {out.strip()[-300:]}")
-                    rc = 1
-                    continue
-                print(f"{t}: {m.group(1)} exec/s (libFuzzer build, ASan+UBSan, 1 core, "
-                      f"{len(files)} seed(s), {secs:g} s)", flush=True)
-            else:
-                eps, note = bench_afl(t, secs)
-                if eps is None:
-                    print(f"{t}: afl bench failed: {note}")
-                    rc = 1
-                    continue
-                own = f"; {(1.0 / eps - handoff) * 1e6:.1f} us per input beyond the handoff" \
-                    if handoff and eps < 1.0 / handoff else ""
-                print(f"{t}: {eps:.0f} exec/s (AFL++ persistent, 1 instance, {note}{own})",
-                      flush=True)
+    finally:
+        shutil.rmtree(tools, ignore_errors=True)
+    return rc
+
+
+def bench_engine(a, engine, tools):
+    """The figures of one engine for every target: 0, or 1 when one failed."""
+    secs = a.seconds if a.seconds else (10.0 if engine == "libfuzzer" else 20.0)
+    if secs <= 0:
+        raise UsageError("--seconds must be positive")
+    rc = 0
+    handoff = None  # seconds per execution afl-fuzz needs for an empty target
+    replay = None
+    if engine == "afl":
+        try:
+            empty, replay = build_afl_bench_tools(tools)
+        except BenchError as e:
+            print(f"(empty target): afl bench failed: {e}")
+            return 1
+        eps, note = bench_afl_median(empty, seed_files(a.targets[0]), secs)
+        if eps is None:
+            print(f"(empty target): afl bench failed: {note}")
+            rc = 1
+        else:
+            print(f"(empty target): {eps:.0f} exec/s (AFL++ persistent, 1 instance, {note}; "
+                  f"the handoff alone, {1e6 / eps:.1f} us per execution)", flush=True)
+            handoff = 1.0 / eps
+    for t in a.targets:
+        if STOP.is_set():
+            return rc
+        if engine == "libfuzzer":
+            files = [str(f) for f in seed_files(t)][:256]
+            if not files:
+                print(f"{t}: no seeds in fuzz/corpus/{t}/")
+                rc = 1
+                continue
+            r, out, _, _ = run_capture([str(bin_path("bench", t)), f"{secs:g}", *files],
+                                       timeout=secs + 60, stop_aware=True)
+            m = re.search(r"(\d+) exec/s", out)
+            if r != 0 or not m:
+                print(f"{t}: bench failed (exit {r}): {out.strip()[-300:]}")
+                rc = 1
+                continue
+            print(f"{t}: {m.group(1)} exec/s (libFuzzer build, ASan+UBSan, 1 core, "
+                  f"{len(files)} seed(s), {secs:g} s)", flush=True)
+            continue
+        for label, (eps, note) in zip((t, f"{t}, live"), bench_afl(t, secs, replay)):
+            if eps is None:
+                print(f"{label}: afl bench failed: {note}")
+                rc = 1
+                break
+            own = f"; {(1.0 / eps - handoff) * 1e6:.1f} us per input beyond the handoff" \
+                if handoff and eps < 1.0 / handoff else ""
+            print(f"{label}: {eps:.0f} exec/s (AFL++ persistent, 1 instance, {note}{own})",
+                  flush=True)
     return rc
 
 
