@@ -1113,3 +1113,36 @@ TEST(pmp, cached_ranges_follow_every_write)
 	}
 	EXPECT_EQ(mismatches, 0);
 }
+
+/*
+ * shim_pmp_same_registers stands for "the same PMP" in the fuzz oracle's I1
+ * shortcut: a register it ignored would let a changed PMP keep an old verdict.
+ * Each register of each implemented entry, the count and mseccfg must count.
+ */
+TEST(pmp, same_registers_tells_apart_a_change_of_any_register)
+{
+	struct shim_pmp a = pmp_fresh(PMP_TEST_ENTRIES, true);
+	struct shim_pmp b = a;
+
+	EXPECT_TRUE(shim_pmp_same_registers(&a, &b));
+	for (unsigned int i = 0; i < PMP_TEST_ENTRIES; i++) {
+		b = a;
+		ASSERT_TRUE(shim_pmp_write_addr(&b, i, 0x1234));
+		EXPECT_FALSE(shim_pmp_same_registers(&a, &b));
+		b = a;
+		ASSERT_TRUE(shim_pmp_write_cfg(&b, i, HAL_PMP_R));
+		EXPECT_FALSE(shim_pmp_same_registers(&a, &b));
+	}
+	b = a;
+	ASSERT_TRUE(shim_pmp_write_mseccfg(&b, 4)); /* RLB */
+	EXPECT_FALSE(shim_pmp_same_registers(&a, &b));
+	b = pmp_fresh(PMP_TEST_ENTRIES - 1, true);
+	EXPECT_FALSE(shim_pmp_same_registers(&a, &b));
+	b = pmp_fresh(PMP_TEST_ENTRIES, false);
+	EXPECT_FALSE(shim_pmp_same_registers(&a, &b));
+	/* Registers past the implemented count are not part of the PMP. */
+	b = a;
+	b.addr[PMP_TEST_ENTRIES] = 0x5678;
+	b.cfg[PMP_TEST_ENTRIES] = 0xFF;
+	EXPECT_TRUE(shim_pmp_same_registers(&a, &b));
+}
