@@ -2,8 +2,8 @@
 /*
  * Exact write tracking (see shim/track.h): the line sets, and in
  * COVEMON_TRACK_WRITES builds the callbacks the monitor's code calls for
- * every store. Not itself tracked, and not instrumented by sanitizers: it
- * runs on every store of the monitor.
+ * every store (with ASan, for every access). Not itself tracked, and not
+ * instrumented by sanitizers: it runs on every store of the monitor.
  */
 #include "shim/track.h"
 
@@ -246,7 +246,86 @@ bool shim_line_set_equal(const struct shim_line_set *set, uint64_t off, uint64_t
 	return false;
 }
 
-#ifdef COVEMON_TRACK_WRITES
+#if defined(COVEMON_TRACK_WRITES) && defined(COVEMON_TRACK_ASAN)
+/*
+ * The callbacks of the monitor's code in an ASan build (CMakeLists.txt):
+ * every load and store of that code, and its memcpy, memmove and memset,
+ * arrive here. A store marks its lines; then each goes on to ASan's own
+ * callback (compiler-rt), which checks the access and reports it. That call
+ * is the callback's last act, a tail call: ASan sees the monitor's code as
+ * its caller, and a report's stack starts in the monitor, not here.
+ */
+void __asan_load1(uintptr_t addr);
+void __asan_load2(uintptr_t addr);
+void __asan_load4(uintptr_t addr);
+void __asan_load8(uintptr_t addr);
+void __asan_load16(uintptr_t addr);
+void __asan_loadN(uintptr_t addr, size_t len);
+void __asan_store1(uintptr_t addr);
+void __asan_store2(uintptr_t addr);
+void __asan_store4(uintptr_t addr);
+void __asan_store8(uintptr_t addr);
+void __asan_store16(uintptr_t addr);
+void __asan_storeN(uintptr_t addr, size_t len);
+void *__asan_memcpy(void *dst, const void *src, size_t len);
+void *__asan_memmove(void *dst, const void *src, size_t len);
+void *__asan_memset(void *dst, int c, size_t len);
+
+#define ACCESS_CALLBACKS(n)                                   \
+	NO_SAN void __covemon_track_load##n(uintptr_t addr);  \
+	NO_SAN void __covemon_track_load##n(uintptr_t addr)   \
+	{                                                     \
+		__asan_load##n(addr);                         \
+	}                                                     \
+	NO_SAN void __covemon_track_store##n(uintptr_t addr); \
+	NO_SAN void __covemon_track_store##n(uintptr_t addr)  \
+	{                                                     \
+		track((const void *)addr, n);                 \
+		__asan_store##n(addr);                        \
+	}
+ACCESS_CALLBACKS(1)
+ACCESS_CALLBACKS(2)
+ACCESS_CALLBACKS(4)
+ACCESS_CALLBACKS(8)
+ACCESS_CALLBACKS(16)
+
+NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len);
+NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len)
+{
+	__asan_loadN(addr, len);
+}
+
+NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len);
+NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len)
+{
+	track((const void *)addr, len);
+	__asan_storeN(addr, len);
+}
+
+NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len);
+NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len)
+{
+	track(dst, len);
+	return __asan_memcpy(dst, src, len);
+}
+
+NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len);
+NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len)
+{
+	track(dst, len);
+	return __asan_memmove(dst, src, len);
+}
+
+NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len);
+NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len)
+{
+	track(dst, len);
+	if (c == 0) {
+		shim_track_zeroed(dst, len); /* the bookkeeping of the write that follows */
+	}
+	return __asan_memset(dst, c, len);
+}
+#elif defined(COVEMON_TRACK_WRITES)
 /*
  * The callbacks of the monitor's instrumented code (clang's ASan pass with
  * -asan-memory-access-callback-prefix=__covemon_track_, see CMakeLists.txt).

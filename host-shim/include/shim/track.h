@@ -6,11 +6,13 @@
  * The monitor's code writes its state through plain C pointers, which the
  * shim cannot see. In builds with COVEMON_TRACK_WRITES it sees them all the
  * same: the monitor's code (and the code standing in for parts of it) is
- * compiled by clang's AddressSanitizer pass in callback mode with loads,
- * stack and globals switched off and the callbacks renamed to
- * __covemon_track_*: no shadow memory and no ASan runtime, only a call into
- * track.c for every store and for every memcpy, memset and memmove the
- * compiler emits (also those it would otherwise expand inline). A store into
+ * compiled by clang's AddressSanitizer pass in callback mode with the
+ * callbacks renamed to __covemon_track_*. Without sanitizers loads, stack and
+ * globals are switched off: no shadow memory and no ASan runtime, only a call
+ * into track.c for every store and for every memcpy, memset and memmove the
+ * compiler emits (also those it would otherwise expand inline). In an ASan
+ * build every access is a call, and track.c passes each on to ASan's own
+ * check after marking what a store wrote. A store into
  * the bound DRAM (shim_track_bind) marks its lines; any other store just
  * happens. Shim code that writes into a buffer the monitor passed (the HAL's
  * untrusted read, its CSR save) reports it with shim_track_write.
