@@ -27,7 +27,7 @@ Design notes
   the live "coverage" is the best single worker's cov (workers converge
   through the shared corpus); `report` gives the merged source coverage.
 - Crash signature: the oracle message (the "covemon-oracle:" line without
-  "at operation N"), else a monitor panic message, else the sanitizer error
+  "at operation N", with its numbers and addresses masked), else a monitor panic message, else the sanitizer error
   kind plus the top 3 in-project stack frames (function names; sanitizer,
   libc, libFuzzer and replay-driver frames ignored), else the UBSan source
   location, else how the process died. Crashes are deduplicated by signature;
@@ -355,7 +355,9 @@ def signature_of(text, rc=None, timed_out=False):
     Returns None when the text shows no failure and rc is 0/None."""
     m = ORACLE_RE.search(text)
     if m:
-        return "covemon-oracle: " + OP_INDEX_RE.sub("", m.group(1), count=1).strip()
+        # Addresses, TVM ids, harts and offsets masked: one missing check found
+        # through many pages is one crash, not one per page.
+        return "covemon-oracle: " + _norm_text(OP_INDEX_RE.sub("", m.group(1), count=1))
     m = PANIC_RE.search(text)
     if m:
         return "covemon: monitor panic: " + _norm_text(m.group(1))
@@ -1933,6 +1935,12 @@ covemon-oracle: I3 G-stage integrity violated at operation 5: a table outside me
 """,
     "oracle_c": """covemon-oracle: I1 host isolation violated at operation 2: a host store reached protected memory
 """,
+    "oracle_addr_a": """covemon-oracle: I2 TVM isolation violated at operation 9: TVM 1's tables reach monitor memory 0x80001000
+""",
+    "oracle_addr_b": """covemon-oracle: I2 TVM isolation violated at operation 3: TVM 2's tables reach monitor memory 0x80012000
+""",
+    "oracle_addr_c": """covemon-oracle: I2 TVM isolation violated at operation 3: TVM 2 reaches confidential page 0x81c00000 it does not own
+""",
     "asan_gcc": """=================================================================
 ==8419==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000016 at pc 0x55ec2a50234f bp 0x7fffb69f7910 sp 0x7fffb69f7908
 READ of size 1 at 0x602000000016 thread T0
@@ -2014,6 +2022,13 @@ def selftest():
                              "covemon-oracle: I3 G-stage integrity violated: a table outside memory")
             self.assertEqual(self.sig("oracle_a"), self.sig("oracle_b"))
             self.assertNotEqual(self.sig("oracle_a"), self.sig("oracle_c"))
+
+        def test_oracle_masks_addresses_and_ids(self):
+            self.assertEqual(self.sig("oracle_addr_a"),
+                             "covemon-oracle: I2 TVM isolation violated: TVM N's tables reach "
+                             "monitor memory 0x?")
+            self.assertEqual(self.sig("oracle_addr_a"), self.sig("oracle_addr_b"))
+            self.assertNotEqual(self.sig("oracle_addr_a"), self.sig("oracle_addr_c"))
 
         def test_asan_top3_project_frames(self):
             self.assertEqual(self.sig("asan_gcc"), "heap-buffer-overflow in fdt_read_prop < "
