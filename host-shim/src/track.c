@@ -246,15 +246,17 @@ bool shim_line_set_equal(const struct shim_line_set *set, uint64_t off, uint64_t
 	return false;
 }
 
-#if defined(COVEMON_TRACK_WRITES) && defined(COVEMON_TRACK_ASAN)
+#ifdef COVEMON_TRACK_WRITES
 /*
- * The callbacks of the monitor's code in an ASan build (CMakeLists.txt):
- * every load and store of that code, and its memcpy, memmove and memset,
- * arrive here. A store marks its lines; then each goes on to ASan's own
- * callback (compiler-rt), which checks the access and reports it. That call
- * is the callback's last act, a tail call: ASan sees the monitor's code as
- * its caller, and a report's stack starts in the monitor, not here.
+ * The callbacks of the monitor's instrumented code (clang's ASan pass with
+ * -asan-memory-access-callback-prefix=__covemon_track_, see CMakeLists.txt):
+ * its stores and its memcpy, memmove and memset. In an ASan build
+ * (COVEMON_TRACK_ASAN) its loads arrive too, and each callback ends by
+ * passing the access on to ASan's own callback (compiler-rt), which checks
+ * and reports it. That call is the callback's last act, a tail call: ASan
+ * sees the monitor's code as its caller, and a report's stack starts there.
  */
+#ifdef COVEMON_TRACK_ASAN
 void __asan_load1(uintptr_t addr);
 void __asan_load2(uintptr_t addr);
 void __asan_load4(uintptr_t addr);
@@ -270,73 +272,19 @@ void __asan_storeN(uintptr_t addr, size_t len);
 void *__asan_memcpy(void *dst, const void *src, size_t len);
 void *__asan_memmove(void *dst, const void *src, size_t len);
 void *__asan_memset(void *dst, int c, size_t len);
+#define STORE_CHECK(n, addr) __asan_store##n(addr)
+#define MEM_WRITE(function)  __asan_##function
+#else
+#define STORE_CHECK(n, addr) (void)(addr)
+#define MEM_WRITE(function)  function
+#endif
 
-#define ACCESS_CALLBACKS(n)                                   \
-	NO_SAN void __covemon_track_load##n(uintptr_t addr);  \
-	NO_SAN void __covemon_track_load##n(uintptr_t addr)   \
-	{                                                     \
-		__asan_load##n(addr);                         \
-	}                                                     \
-	NO_SAN void __covemon_track_store##n(uintptr_t addr); \
-	NO_SAN void __covemon_track_store##n(uintptr_t addr)  \
-	{                                                     \
-		track((const void *)addr, n);                 \
-		__asan_store##n(addr);                        \
-	}
-ACCESS_CALLBACKS(1)
-ACCESS_CALLBACKS(2)
-ACCESS_CALLBACKS(4)
-ACCESS_CALLBACKS(8)
-ACCESS_CALLBACKS(16)
-
-NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len);
-NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len)
-{
-	__asan_loadN(addr, len);
-}
-
-NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len);
-NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len)
-{
-	track((const void *)addr, len);
-	__asan_storeN(addr, len);
-}
-
-NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len);
-NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len)
-{
-	track(dst, len);
-	return __asan_memcpy(dst, src, len);
-}
-
-NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len);
-NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len)
-{
-	track(dst, len);
-	return __asan_memmove(dst, src, len);
-}
-
-NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len);
-NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len)
-{
-	track(dst, len);
-	if (c == 0) {
-		shim_track_zeroed(dst, len); /* the bookkeeping of the write that follows */
-	}
-	return __asan_memset(dst, c, len);
-}
-#elif defined(COVEMON_TRACK_WRITES)
-/*
- * The callbacks of the monitor's instrumented code (clang's ASan pass with
- * -asan-memory-access-callback-prefix=__covemon_track_, see CMakeLists.txt).
- * The ASan pass also emits a module constructor and calls before noreturn
- * calls; without the ASan runtime they have nothing to do.
- */
 #define STORE_CALLBACK(n)                                     \
 	NO_SAN void __covemon_track_store##n(uintptr_t addr); \
 	NO_SAN void __covemon_track_store##n(uintptr_t addr)  \
 	{                                                     \
 		track((const void *)addr, n);                 \
+		STORE_CHECK(n, addr);                         \
 	}
 STORE_CALLBACK(1)
 STORE_CALLBACK(2)
@@ -348,33 +296,58 @@ NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len);
 NO_SAN void __covemon_track_storeN(uintptr_t addr, size_t len)
 {
 	track((const void *)addr, len);
+#ifdef COVEMON_TRACK_ASAN
+	__asan_storeN(addr, len);
+#endif
 }
 
 NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len);
 NO_SAN void *__covemon_track_memcpy(void *dst, const void *src, size_t len)
 {
 	track(dst, len);
-	return memcpy(dst, src, len);
+	return MEM_WRITE(memcpy)(dst, src, len);
 }
 
 NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len);
 NO_SAN void *__covemon_track_memmove(void *dst, const void *src, size_t len)
 {
 	track(dst, len);
-	return memmove(dst, src, len);
+	return MEM_WRITE(memmove)(dst, src, len);
 }
 
 NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len);
 NO_SAN void *__covemon_track_memset(void *dst, int c, size_t len)
 {
 	track(dst, len);
-	memset(dst, c, len);
 	if (c == 0) {
-		shim_track_zeroed(dst, len);
+		shim_track_zeroed(dst, len); /* the bookkeeping of the write that follows */
 	}
-	return dst;
+	return MEM_WRITE(memset)(dst, c, len);
 }
 
+#ifdef COVEMON_TRACK_ASAN
+#define LOAD_CALLBACK(n)                                     \
+	NO_SAN void __covemon_track_load##n(uintptr_t addr); \
+	NO_SAN void __covemon_track_load##n(uintptr_t addr)  \
+	{                                                    \
+		__asan_load##n(addr);                        \
+	}
+LOAD_CALLBACK(1)
+LOAD_CALLBACK(2)
+LOAD_CALLBACK(4)
+LOAD_CALLBACK(8)
+LOAD_CALLBACK(16)
+
+NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len);
+NO_SAN void __covemon_track_loadN(uintptr_t addr, size_t len)
+{
+	__asan_loadN(addr, len);
+}
+#else
+/*
+ * Without the ASan runtime, the module constructor and the calls before
+ * noreturn calls that the ASan pass also emits have nothing to do.
+ */
 void __asan_init(void);
 void __asan_init(void)
 {
@@ -389,4 +362,5 @@ void __asan_handle_no_return(void);
 void __asan_handle_no_return(void)
 {
 }
+#endif
 #endif
