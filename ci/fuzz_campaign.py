@@ -27,11 +27,12 @@ Design notes
   the live "coverage" is the best single worker's cov (workers converge
   through the shared corpus); `report` gives the merged source coverage.
 - Crash signature: the oracle message (the "covemon-oracle:" line without
-  "at operation N", with its numbers and addresses masked), else a monitor panic message, else the sanitizer error
-  kind plus the top 3 in-project stack frames (function names; sanitizer,
-  libc, libFuzzer and replay-driver frames ignored), else the UBSan source
-  location, else how the process died. Crashes are deduplicated by signature;
-  the directory name is the first 10 hex digits of its SHA-1.
+  "at operation N", with its numbers and addresses masked), else a monitor
+  panic message, else the sanitizer error kind plus the top 3 in-project
+  stack frames (function names; sanitizer, libc, libFuzzer and replay-driver
+  frames ignored), else the UBSan source location, else how the process
+  died. Crashes are deduplicated by signature; the directory name is the
+  first 10 hex digits of its SHA-1.
 """
 
 import argparse
@@ -1878,7 +1879,7 @@ def bench_engine(a, engine, tools):
         try:
             empty, replay = build_afl_bench_tools(tools)
         except BenchError as e:
-            print(f"(empty target): afl bench failed: {e}")
+            print(f"afl bench tools (empty target, replay mutator): {e}")
             return 1
         eps, note = bench_afl_median(empty, seed_files(a.targets[0]), secs)
         if eps is None:
